@@ -1,0 +1,242 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.text import fold
+from reports.periods import Period, all_periods_of_year, validate_period
+from zones.models import Zone
+
+TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
+TAX_CODE_MESSAGE = _("A tax code is 10 digits, or 10 digits, a hyphen and 3 digits for a branch (0101234567-001).")
+validate_tax_code = RegexValidator(TAX_CODE_RE, TAX_CODE_MESSAGE, code="invalid_tax_code")
+
+
+class Ownership(models.TextChoices):
+    STATE = "state", _("state")
+    NON_STATE = "non_state", _("non-state")
+    FOREIGN = "foreign", _("foreign-invested")
+
+
+# "Non-state" means not state-owned, so foreign-invested enterprises count as non-state too.
+NON_STATE_OWNERSHIPS = (Ownership.NON_STATE, Ownership.FOREIGN)
+
+
+class FoldedTextField(models.CharField):
+    """A search column derived from another field on every save and bulk_create (which calls pre_save)."""
+
+    def __init__(self, *args, source="name", **kwargs):
+        self.source = source
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = fold(getattr(model_instance, self.source))[: self.max_length]
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class PeriodBoundField(models.DateField):
+    """First or last day of the row's ``period``, stored so that the database can filter and order by it."""
+
+    def __init__(self, *args, bound="start", **kwargs):
+        self.bound = bound
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["bound"] = self.bound
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        period = Period.parse(model_instance.period)
+        value = period.start if self.bound == "start" else period.end
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def in_zones(self, zones):
+        """Restrict to a scope: ``None`` is the whole province, otherwise an iterable of zones or codes."""
+        if zones is None:
+            return self
+        codes = [z.code if isinstance(z, Zone) else z for z in zones]
+        return self.filter(zone__code__in=codes)
+
+    def operating_in(self, period: Period):
+        """Established (or of unknown date) by the period's last day and not closed by then."""
+        return self.filter(
+            Q(established_on__isnull=True) | Q(established_on__lte=period.end),
+            Q(closed_on__isnull=True) | Q(closed_on__gt=period.end),
+        )
+
+    def search(self, text: str):
+        """Name or tax code, ignoring case and Vietnamese diacritics."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(search_name__contains=fold(text)) | Q(tax_code__startswith=text))
+
+
+class Enterprise(models.Model):
+    tax_code = models.CharField(_("tax code"), max_length=14, unique=True, validators=[validate_tax_code])
+    name = models.CharField(_("name"), max_length=255)
+    search_name = FoldedTextField(max_length=255, source="name")
+    zone = models.ForeignKey(
+        Zone,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+        verbose_name=_("zone"),
+        help_text=_("Empty for an enterprise outside every zone."),
+    )
+    ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["search_name", "tax_code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(established_on__isnull=True)
+                | Q(closed_on__gte=F("established_on")),
+                name="enterprise_closed_after_established",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_non_state(self) -> bool:
+        return self.ownership in NON_STATE_OWNERSHIPS
+
+
+OVERLAP_MESSAGE = _("The period %(period)s overlaps the existing return for %(other)s.")
+
+
+class PeriodicReturn(models.Model):
+    """Figures at the end of a period (stocks) and during it (flows). Empty means "not reported", never 0."""
+
+    period = models.CharField(_("period"), max_length=6, validators=[validate_period])
+    starts_on = PeriodBoundField(bound="start")
+    ends_on = PeriodBoundField(bound="end")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Name of the foreign key to the reporting unit; returns of one unit must not overlap in time.
+    owner_field = ""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def period_obj(self) -> Period:
+        return Period.parse(self.period)
+
+    def overlapping_returns(self):
+        period = self.period_obj
+        siblings = type(self).objects.filter(
+            **{self.owner_field: getattr(self, f"{self.owner_field}_id")},
+            starts_on__lte=period.end,
+            ends_on__gte=period.start,
+        )
+        if self.pk:
+            siblings = siblings.exclude(pk=self.pk)
+        return siblings
+
+    def clean(self):
+        super().clean()
+        if not self.period or not getattr(self, f"{self.owner_field}_id"):
+            return
+        try:
+            self.period = str(Period.parse(self.period))
+        except ValidationError as error:
+            raise ValidationError({"period": error.messages})
+        clash = self.overlapping_returns().exclude(period=self.period).first()
+        if clash:
+            raise ValidationError(
+                {"period": OVERLAP_MESSAGE % {"period": self.period, "other": clash.period}},
+                code="overlap",
+            )
+
+
+class ReturnQuerySet(models.QuerySet):
+    def periods_with_data(self) -> list[Period]:
+        """Every period some return belongs to (a 2024Q1 return gives 2024Q1, 2024S1 and 2024), newest first."""
+        reported = {Period.parse(p) for p in self.order_by().values_list("period", flat=True).distinct()}
+        candidates = {c for year in {p.year for p in reported} for c in all_periods_of_year(year)}
+        return sorted((c for c in candidates if any(c.contains(p) for p in reported)), reverse=True)
+
+
+class Return(PeriodicReturn):
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="returns", verbose_name=_("enterprise")
+    )
+    # Stocks at the end of the period.
+    workers = models.PositiveIntegerField(_("workers"), null=True, blank=True)
+    party_members = models.PositiveIntegerField(
+        _("party members"), null=True, blank=True, help_text=_("Official and probationary.")
+    )
+    union_members = models.PositiveIntegerField(_("union members"), null=True, blank=True)
+    # Flows during the period.
+    new_union_members = models.PositiveIntegerField(_("new union members"), null=True, blank=True)
+    awareness_class_attendees = models.PositiveIntegerField(
+        _("sent to party awareness classes"), null=True, blank=True
+    )
+    proposed_for_admission = models.PositiveIntegerField(_("proposed for admission"), null=True, blank=True)
+    introduced_to_party = models.PositiveIntegerField(
+        _("union members introduced to the party"), null=True, blank=True
+    )
+    admitted_to_party = models.PositiveIntegerField(_("admitted to the party"), null=True, blank=True)
+
+    objects = ReturnQuerySet.as_manager()
+
+    owner_field = "enterprise"
+
+    STOCKS = ("workers", "party_members", "union_members")
+    FLOWS = (
+        "new_union_members",
+        "awareness_class_attendees",
+        "proposed_for_admission",
+        "introduced_to_party",
+        "admitted_to_party",
+    )
+
+    class Meta:
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        ordering = ["enterprise", "ends_on", "starts_on"]
+        constraints = [
+            # The import and the grid rely on this to update a return in place instead of adding one.
+            models.UniqueConstraint(fields=["enterprise", "period"], name="unique_return_per_period"),
+            models.CheckConstraint(
+                condition=Q(union_members__isnull=True)
+                | Q(workers__isnull=True)
+                | Q(union_members__lte=F("workers")),
+                name="return_union_members_within_workers",
+            ),
+        ]
+        indexes = [
+            # The indicator engine looks up the latest return of each enterprise within a period.
+            models.Index(fields=["enterprise", "ends_on"], name="return_enterprise_end"),
+            models.Index(fields=["ends_on", "starts_on"], name="return_period_bounds"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} – {self.period}"

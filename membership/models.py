@@ -1,0 +1,154 @@
+import datetime as dt
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise, PeriodicReturn
+from reports.periods import Period
+
+
+class PartyOrgLevel(models.TextChoices):
+    CELL = "cell", _("party cell")
+    COMMITTEE = "committee", _("grassroots party committee")
+
+
+class ExistingInQuerySet(models.QuerySet):
+    def existing_in(self, period: Period):
+        """Founded on or before the period's last day and not dissolved by then."""
+        return self.filter(
+            Q(founded_on__lte=period.end),
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=period.end),
+        )
+
+    def founded_within(self, period: Period):
+        return self.filter(founded_on__gte=period.start, founded_on__lte=period.end)
+
+
+class PartyOrganization(models.Model):
+    """A party cell or grassroots committee, hosted by an enterprise or by another body."""
+
+    name = models.CharField(_("name"), max_length=255)
+    host_enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="party_organizations",
+        verbose_name=_("host enterprise"),
+    )
+    host_body = models.CharField(
+        _("host body"),
+        max_length=255,
+        blank=True,
+        help_text=_("For an organization not hosted by one enterprise, such as the Business Association."),
+    )
+    founded_on = models.DateField(_("founded on"))
+    founding_members = models.PositiveIntegerField(_("members at founding"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+
+    objects = ExistingInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party organization")
+        verbose_name_plural = _("party organizations")
+        ordering = ["name"]
+        constraints = [
+            # Exactly one host: an enterprise, or a named body.
+            models.CheckConstraint(
+                condition=(Q(host_enterprise__isnull=False) & Q(host_body=""))
+                | (Q(host_enterprise__isnull=True) & ~Q(host_body="")),
+                name="party_org_has_one_host",
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=F("founded_on")),
+                name="party_org_dissolved_after_founded",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def level_on(self, day: dt.date) -> str | None:
+        """The level in force on a day, from the level history (None before founding)."""
+        level = self.levels.filter(since__lte=day).order_by("-since").first()
+        return level.level if level else None
+
+    @property
+    def current_level(self) -> str | None:
+        level = self.levels.order_by("-since").first()
+        return level.level if level else None
+
+
+class PartyOrganizationLevel(models.Model):
+    """One step in an organization's level history: a cell upgraded to a committee keeps its past."""
+
+    organization = models.ForeignKey(
+        PartyOrganization, on_delete=models.PROTECT, related_name="levels", verbose_name=_("party organization")
+    )
+    level = models.CharField(_("level"), max_length=20, choices=PartyOrgLevel.choices)
+    since = models.DateField(_("since"))
+
+    class Meta:
+        verbose_name = _("party organization level")
+        verbose_name_plural = _("party organization levels")
+        ordering = ["organization", "since"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "since"], name="unique_level_change_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.get_level_display()} ({self.since:%Y-%m-%d})"
+
+
+class GrassrootsUnion(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="unions", verbose_name=_("enterprise")
+    )
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    founded_on = models.DateField(_("founded on"))
+    founding_members = models.PositiveIntegerField(_("members at founding"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+
+    objects = ExistingInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grassroots union")
+        verbose_name_plural = _("grassroots unions")
+        ordering = ["enterprise", "founded_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=F("founded_on")),
+                name="union_dissolved_after_founded",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or str(_("Grassroots union of %(enterprise)s") % {"enterprise": self.enterprise})
+
+
+class OrganizationReturn(PeriodicReturn):
+    """Returns of an organization hosted outside enterprises (the Business Association cell's members)."""
+
+    organization = models.ForeignKey(
+        PartyOrganization, on_delete=models.PROTECT, related_name="returns", verbose_name=_("party organization")
+    )
+    party_members = models.PositiveIntegerField(_("party members"), null=True, blank=True)
+    awareness_class_attendees = models.PositiveIntegerField(
+        _("sent to party awareness classes"), null=True, blank=True
+    )
+    proposed_for_admission = models.PositiveIntegerField(_("proposed for admission"), null=True, blank=True)
+    admitted_to_party = models.PositiveIntegerField(_("admitted to the party"), null=True, blank=True)
+
+    owner_field = "organization"
+
+    class Meta:
+        verbose_name = _("organization return")
+        verbose_name_plural = _("organization returns")
+        ordering = ["organization", "ends_on", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "period"], name="unique_org_return_per_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} – {self.period}"

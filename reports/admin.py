@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from reports.models import Target
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "year", "zone", "value"]
+    list_filter = ["indicator", "year", "zone"]
+    search_fields = ["zone__code", "zone__name"]

@@ -1,0 +1,297 @@
+"""The indicator engine: every figure the product shows, exports or prints comes from here.
+
+For a scope (the province, or a set of zones) and a period, following DOMAIN.md:
+- a stock (workers, party members, union members) is an enterprise's value in its latest return
+  belonging to the period that reports it; an empty value is skipped, never read as 0;
+- a flow is the sum of its returns belonging to the period;
+- organizations and unions exist in a period by their own founding and dissolution dates;
+- only enterprises operating in the period are in scope;
+- a figure nobody reported is ``None``, and so is a percentage with a zero denominator or a
+  ``None`` part. Percentages are rounded half-up to one decimal.
+
+It costs two queries whatever the number of enterprises: one SQL statement computes a row per
+enterprise with correlated subqueries and aggregates those rows (optionally grouped by zone,
+ownership or size band), and one reads the targets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
+
+from enterprises.models import NON_STATE_OWNERSHIPS, Enterprise, Return
+from membership.models import GrassrootsUnion, PartyOrganization
+from reports.models import Target, TargetIndicator
+from reports.periods import Period
+
+# The public contract: these keys, in this order, in `coverage`, the API and every export.
+KEYS = (
+    "enterprises",
+    "enterprises_20plus",
+    "enterprises_under_20",
+    "workers",
+    "with_party_org",
+    "party_org_coverage_pct",
+    "party_members_in_orgs",
+    "with_party_members_no_org",
+    "party_presence_pct",
+    "with_union",
+    "union_coverage_pct",
+    "union_members",
+    "new_union_members",
+    "new_union_members_non_state",
+    "new_union_bases",
+    "new_union_bases_non_state",
+    "introduced_to_party",
+    "admitted_to_party",
+    "awareness_class_attendees",
+    "proposed_for_admission",
+    "target_new_union_members",
+    "target_new_union_members_pct",
+    "reporting_rate_pct",
+)
+# Added to the contract: the raw parts behind some percentages, for pages and exports.
+EXTRA_KEYS = (
+    "party_members",
+    "reporting_enterprises",
+    "new_union_members_ytd",
+)
+PERCENT_KEYS = tuple(k for k in KEYS if k.endswith("_pct"))
+
+SIZE_THRESHOLD = 20
+GROUPINGS = ("zone", "ownership", "size_band")
+SIZE_20PLUS = "20plus"
+SIZE_UNDER_20 = "under_20"
+
+
+def percent(part: int | None, whole: int | None) -> Decimal | None:
+    """``part / whole * 100`` rounded half-up to one decimal, exactly (integer arithmetic)."""
+    if part is None or whole is None or whole == 0:
+        return None
+    tenths = (part * 2000 + whole) // (2 * whole)  # floor(part*1000/whole + 1/2)
+    return Decimal(tenths).scaleb(-1)
+
+
+def zone_codes(zones: Iterable | None) -> list[str] | None:
+    if zones is None:
+        return None
+    return sorted({getattr(z, "code", z) for z in zones})
+
+
+def compute(period: Period, zones: Iterable | None = None) -> dict:
+    """Every indicator for the scope (``None``: the province) and period."""
+    codes = zone_codes(zones)
+    rows = _aggregate(period, codes, by=None)
+    row = rows[0] if rows else {}
+    target = _targets(period.year, codes)
+    return _indicators(row, target)
+
+
+def breakdown(period: Period, by: str, zones: Iterable | None = None) -> dict:
+    """Indicators per zone code, ownership or size band (``"20plus"``, ``"under_20"``, ``None``).
+
+    Groups with no operating enterprise are absent. Targets exist per zone only, so target
+    figures are ``None`` when grouping by ownership or size band.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}")
+    codes = zone_codes(zones)
+    zone_targets = _zone_targets(period.year) if by == "zone" else {}
+    return {
+        row["group"]: _indicators(row, zone_targets.get(row["group"]))
+        for row in _aggregate(period, codes, by=by)
+    }
+
+
+def _indicators(row: dict, target: int | None) -> dict:
+    enterprises = row.get("enterprises") or 0
+    workers_reported = row.get("workers_reporters") or 0
+    party_members_reported = row.get("party_members_reporters") or 0
+    with_party_org = row.get("with_party_org") or 0
+    no_org = row.get("members_no_org") if party_members_reported else None
+    with_union = row.get("with_union") or 0
+    reporting = row.get("reporting") or 0
+    ytd = row.get("new_union_members_ytd")
+    values = {
+        "enterprises": enterprises,
+        "enterprises_20plus": row.get("size_20plus") if workers_reported else None,
+        "enterprises_under_20": row.get("size_under_20") if workers_reported else None,
+        "workers": row.get("workers"),
+        "with_party_org": with_party_org,
+        "party_org_coverage_pct": percent(with_party_org, enterprises),
+        "party_members_in_orgs": row.get("party_members_in_orgs"),
+        "with_party_members_no_org": no_org,
+        "party_presence_pct": percent(None if no_org is None else with_party_org + no_org, enterprises),
+        "with_union": with_union,
+        "union_coverage_pct": percent(with_union, enterprises),
+        "union_members": row.get("union_members"),
+        "new_union_members": row.get("new_union_members"),
+        "new_union_members_non_state": row.get("new_union_members_non_state"),
+        "new_union_bases": row.get("new_union_bases") or 0,
+        "new_union_bases_non_state": row.get("new_union_bases_non_state") or 0,
+        "introduced_to_party": row.get("introduced_to_party"),
+        "admitted_to_party": row.get("admitted_to_party"),
+        "awareness_class_attendees": row.get("awareness_class_attendees"),
+        "proposed_for_admission": row.get("proposed_for_admission"),
+        "target_new_union_members": target,
+        "target_new_union_members_pct": percent(ytd, target),
+        "reporting_rate_pct": percent(reporting, enterprises),
+        "party_members": row.get("party_members"),
+        "reporting_enterprises": reporting,
+        "new_union_members_ytd": ytd,
+    }
+    return values
+
+
+def _targets(year: int, codes: list[str] | None) -> int | None:
+    """The province's target, or for zones the sum of theirs when every one of them has one."""
+    targets = Target.objects.filter(indicator=TargetIndicator.NEW_UNION_MEMBERS, year=year)
+    if codes is None:
+        target = targets.filter(zone__isnull=True).values_list("value", flat=True).first()
+        return target
+    values = list(targets.filter(zone__code__in=codes).values_list("value", flat=True))
+    if not codes or len(values) < len(codes):
+        return None
+    return sum(values)
+
+
+def _zone_targets(year: int) -> dict[str, int]:
+    targets = Target.objects.filter(
+        indicator=TargetIndicator.NEW_UNION_MEMBERS, year=year, zone__isnull=False
+    ).values_list("zone__code", "value")
+    return dict(targets)
+
+
+def enterprise_rows(period: Period, codes: list[str] | None):
+    """Operating enterprises in scope, one row each, annotated with their figures for the period.
+
+    Annotations: ``zone_code``; stocks ``w`` (workers), ``pm`` (party members), ``um`` (union
+    members) from the latest return reporting each; flows summed over the returns belonging to the
+    period (``f_*``) and from 1 January to the period's end (``ytd_new_union``); ``has_org`` and
+    ``has_union`` from the organizations' own dates; ``reported``; ``new_bases`` (unions founded
+    within the period). Also used by the enterprise table, so that it agrees with the dashboard.
+    """
+    returns = Return.objects.order_by()
+    belonging = {"enterprise": OuterRef("pk"), "starts_on__gte": period.start, "ends_on__lte": period.end}
+    year_to_date = {**belonging, "starts_on__gte": period.year_period.start}
+
+    def latest(field):
+        reported = returns.filter(**belonging, **{f"{field}__isnull": False})
+        return Subquery(reported.order_by("-ends_on", "-starts_on").values(field)[:1])
+
+    def total(field, bounds=belonging):
+        per_enterprise = returns.filter(**bounds).values("enterprise").annotate(t=Sum(field))
+        return Subquery(per_enterprise.values("t"))
+
+    unions_founded = (
+        GrassrootsUnion.objects.order_by()
+        .filter(enterprise=OuterRef("pk"))
+        .founded_within(period)
+        .values("enterprise")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    return (
+        Enterprise.objects.order_by()
+        .in_zones(codes)
+        .operating_in(period)
+        .annotate(
+            zone_code=F("zone__code"),
+            w=latest("workers"),
+            pm=latest("party_members"),
+            um=latest("union_members"),
+            f_new_union=total("new_union_members"),
+            f_awareness=total("awareness_class_attendees"),
+            f_proposed=total("proposed_for_admission"),
+            f_introduced=total("introduced_to_party"),
+            f_admitted=total("admitted_to_party"),
+            ytd_new_union=total("new_union_members", year_to_date),
+            has_org=Exists(
+                PartyOrganization.objects.existing_in(period).filter(host_enterprise=OuterRef("pk"))
+            ),
+            has_union=Exists(GrassrootsUnion.objects.existing_in(period).filter(enterprise=OuterRef("pk"))),
+            reported=Exists(returns.filter(**belonging)),
+            new_bases=Subquery(unions_founded),
+        )
+    )
+
+
+_ROW_COLUMNS = (
+    "zone_code",
+    "ownership",
+    "w",
+    "pm",
+    "um",
+    "f_new_union",
+    "f_awareness",
+    "f_proposed",
+    "f_introduced",
+    "f_admitted",
+    "ytd_new_union",
+    "has_org",
+    "has_union",
+    "reported",
+    "new_bases",
+)
+
+_GROUP_EXPRESSIONS = {
+    "zone": "e.zone_code",
+    "ownership": "e.ownership",
+    "size_band": f"CASE WHEN e.w IS NULL THEN NULL WHEN e.w >= {SIZE_THRESHOLD} THEN '{SIZE_20PLUS}' "
+    f"ELSE '{SIZE_UNDER_20}' END",
+}
+
+# Aggregates over the per-enterprise rows. SUM of nothing reported is NULL, which is what
+# "not reported" must be; counts come back as 0 or as NULL for an empty group.
+_AGGREGATES = {
+    "enterprises": "COUNT(*)",
+    "workers": "SUM(e.w)",
+    "workers_reporters": "COUNT(e.w)",
+    "size_20plus": f"SUM(CASE WHEN e.w >= {SIZE_THRESHOLD} THEN 1 ELSE 0 END)",
+    "size_under_20": f"SUM(CASE WHEN e.w < {SIZE_THRESHOLD} THEN 1 ELSE 0 END)",
+    "with_party_org": "SUM(CASE WHEN e.has_org THEN 1 ELSE 0 END)",
+    "party_members_in_orgs": "SUM(CASE WHEN e.has_org THEN e.pm END)",
+    "party_members": "SUM(e.pm)",
+    "party_members_reporters": "COUNT(e.pm)",
+    "members_no_org": "SUM(CASE WHEN NOT e.has_org AND e.pm >= 1 THEN 1 ELSE 0 END)",
+    "with_union": "SUM(CASE WHEN e.has_union THEN 1 ELSE 0 END)",
+    "union_members": "SUM(e.um)",
+    "new_union_members": "SUM(e.f_new_union)",
+    "new_union_members_non_state": "SUM(CASE WHEN e.ownership IN %(non_state)s THEN e.f_new_union END)",
+    "new_union_members_ytd": "SUM(e.ytd_new_union)",
+    "new_union_bases": "SUM(e.new_bases)",
+    "new_union_bases_non_state": "SUM(CASE WHEN e.ownership IN %(non_state)s THEN e.new_bases END)",
+    "introduced_to_party": "SUM(e.f_introduced)",
+    "admitted_to_party": "SUM(e.f_admitted)",
+    "awareness_class_attendees": "SUM(e.f_awareness)",
+    "proposed_for_admission": "SUM(e.f_proposed)",
+    "reporting": "SUM(CASE WHEN e.reported THEN 1 ELSE 0 END)",
+}
+
+
+def _aggregate(period: Period, codes: list[str] | None, by: str | None) -> list[dict]:
+    inner_sql, inner_params = enterprise_rows(period, codes).values(*_ROW_COLUMNS).query.sql_with_params()
+    non_state = "(" + ", ".join("'%s'" % o.value for o in NON_STATE_OWNERSHIPS) + ")"
+    columns = [f"{sql % {'non_state': non_state}} AS {name}" for name, sql in _AGGREGATES.items()]
+    group = _GROUP_EXPRESSIONS.get(by) if by else None
+    if group:
+        columns.insert(0, f"{group} AS grp")
+    sql = f"SELECT {', '.join(columns)} FROM ({inner_sql}) e"  # noqa: S608 - only our own SQL fragments
+    if group:
+        sql += f" GROUP BY {group}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, inner_params)
+        names = [c[0] for c in cursor.description]
+        rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    for row in rows:
+        row["group"] = row.pop("grp", None)
+        for name, value in row.items():
+            # PostgreSQL returns SUM(integer) as a numeric (Decimal); figures are whole numbers.
+            if isinstance(value, Decimal):
+                row[name] = int(value)
+    if by is None and rows and not rows[0]["enterprises"]:
+        return []
+    return rows

@@ -1,0 +1,47 @@
+import csv
+import json
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from reports import indicators
+from reports.periods import Period
+from zones.models import Zone
+
+
+def to_json(value):
+    """Percentages are Decimals inside the engine; machines get plain JSON numbers."""
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class Command(BaseCommand):
+    help = "Print the coverage indicators for a period and a scope (the province, or one or more zones)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, help="2024, 2024S1 or 2024Q3")
+        parser.add_argument(
+            "--zone", action="append", default=[], metavar="CODE", help="a zone code; repeat for several"
+        )
+        parser.add_argument("--format", choices=["json", "csv"], default="json")
+
+    def handle(self, *args, period, zone, format, **options):
+        try:
+            period = Period.parse(period)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages))
+        codes = sorted({code.strip().upper() for code in zone})
+        unknown = sorted(set(codes) - set(Zone.objects.filter(code__in=codes).values_list("code", flat=True)))
+        if unknown:
+            raise CommandError(f"Unknown zone code(s): {', '.join(unknown)}.")
+        figures = indicators.compute(period, codes or None)
+        if format == "json":
+            payload = {"period": str(period), "zones": codes, "indicators": figures}
+            self.stdout.write(json.dumps(payload, default=to_json, ensure_ascii=False))
+        else:
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow(["period", "zones", "indicator", "value"])
+            for key, value in figures.items():
+                writer.writerow([str(period), " ".join(codes), key, "" if value is None else value])

@@ -1,0 +1,46 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from zones.models import Zone, ZoneEditor
+from zones.roles import Role
+
+
+def _user(django_user_model, username, role, zones=()):
+    user = django_user_model.objects.create_user(username=username, password="correct horse battery")
+    user.groups.add(Group.objects.get(name=role.value))
+    for code in zones:
+        ZoneEditor.objects.create(user=user, zone=Zone.objects.get(code=code))
+    return user
+
+
+@pytest.fixture
+def viewer(db, django_user_model):
+    return _user(django_user_model, "viewer", Role.VIEWER)
+
+
+@pytest.fixture
+def editor_bdh(db, django_user_model):
+    return _user(django_user_model, "editor-bdh", Role.ZONE_EDITOR, ["BDH"])
+
+
+@pytest.fixture
+def editor_dpm(db, django_user_model):
+    return _user(django_user_model, "editor-dpm", Role.ZONE_EDITOR, ["DPM"])
+
+
+@pytest.fixture
+def administrator(db, django_user_model):
+    user = _user(django_user_model, "admin", Role.ADMINISTRATOR)
+    user.is_staff = True
+    user.save()
+    return user
+
+
+@pytest.fixture(scope="session")
+def demo_db(django_db_setup, django_db_blocker):
+    """The demo data set, loaded once per test session (tests using it must not write)."""
+    from reports import demo
+
+    with django_db_blocker.unblock():
+        demo.seed()
+    yield

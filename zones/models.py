@@ -1,0 +1,81 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Province(models.Model):
+    """The province is data, never hard-coded: provinces merge and get renamed (Yen Bai -> Lao Cai, 2025)."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    illustrative = models.BooleanField(
+        _("illustrative data"),
+        default=False,
+        help_text=_("Set by the demo data set: every page then says its figures are illustrative."),
+    )
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ZoneKind(models.TextChoices):
+    INDUSTRIAL_ZONE = "industrial_zone", _("industrial zone")
+    BORDER_ECONOMIC_ZONE = "border_economic_zone", _("border economic zone")
+    ECONOMIC_ZONE = "economic_zone", _("economic zone")
+    OTHER = "other", _("other zone")
+
+
+class ZoneQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The zones a user may edit: all for administrators, their own for zone editors, none otherwise."""
+        from zones.roles import is_administrator
+
+        if is_administrator(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(editors__user=user)
+
+
+class Zone(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=ZoneKind.choices)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="zones", verbose_name=_("province")
+    )
+
+    objects = ZoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class ZoneEditor(models.Model):
+    """Binds a zone editor to a zone they may enter data for (one row per user and zone)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="zone_assignments",
+        verbose_name=_("user"),
+    )
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="editors", verbose_name=_("zone"))
+
+    class Meta:
+        verbose_name = _("zone editor")
+        verbose_name_plural = _("zone editors")
+        constraints = [models.UniqueConstraint(fields=["user", "zone"], name="unique_zone_editor")]
+
+    def __str__(self):
+        return f"{self.user} – {self.zone.code}"

@@ -1,0 +1,81 @@
+"""The three roles, kept as Django groups so that permissions stay data an administrator can change."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("viewer")
+    ZONE_EDITOR = "zone_editor", _("zone editor")
+    ADMINISTRATOR = "administrator", _("administrator")
+
+
+# Model permissions each role's group receives (app_label, codename prefixes, models).
+_READ = ["view"]
+_WRITE = ["view", "add", "change"]
+ROLE_PERMISSIONS = {
+    Role.VIEWER: {
+        "zones": {"zone": _READ},
+        "enterprises": {"enterprise": _READ, "return": _READ},
+        "membership": {
+            "partyorganization": _READ,
+            "partyorganizationlevel": _READ,
+            "grassrootsunion": _READ,
+            "organizationreturn": _READ,
+        },
+        "reports": {"target": _READ},
+    },
+    Role.ZONE_EDITOR: {
+        "zones": {"zone": _READ},
+        "enterprises": {"enterprise": _WRITE, "return": _WRITE},
+        "membership": {
+            "partyorganization": _WRITE,
+            "partyorganizationlevel": _WRITE,
+            "grassrootsunion": _WRITE,
+            "organizationreturn": _WRITE,
+        },
+        "reports": {"target": _READ},
+    },
+    Role.ADMINISTRATOR: {
+        "zones": {"zone": _WRITE, "province": _WRITE, "zoneeditor": _WRITE + ["delete"]},
+        "enterprises": {"enterprise": _WRITE, "return": _WRITE},
+        "membership": {
+            "partyorganization": _WRITE,
+            "partyorganizationlevel": _WRITE,
+            "grassrootsunion": _WRITE,
+            "organizationreturn": _WRITE,
+        },
+        "reports": {"target": _WRITE + ["delete"]},
+        "auth": {"user": _WRITE, "group": ["view"]},
+    },
+}
+
+
+def ensure_role_groups(**kwargs):
+    """Create or refresh the role groups; connected to post_migrate so a fresh database has them."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, apps in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for app_label, models_ in apps.items():
+            for model, actions in models_.items():
+                wanted += [f"{action}_{model}" for action in actions]
+        perms = Permission.objects.filter(content_type__app_label__in=list(apps), codename__in=wanted)
+        group.permissions.set(perms)
+
+
+def role_of(user) -> Role | None:
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    names = {g.name for g in user.groups.all()}
+    for role in (Role.ADMINISTRATOR, Role.ZONE_EDITOR, Role.VIEWER):
+        if role.value in names:
+            return role
+    return None
+
+
+def is_administrator(user) -> bool:
+    return role_of(user) == Role.ADMINISTRATOR
