@@ -7,5 +7,14 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The dashboard: province and zone pages (reports), enterprise table and pages, organizations.
     path("", include("reports.urls")),
+    path("enterprises/", include("enterprises.urls")),
+    path("organizations/", include("membership.urls")),
+    # Spreadsheet import of returns and annual targets.
+    path("import/", include("enterprises.import_urls")),
+    path("targets/", include("reports.target_urls")),
+    # Data entry by zone boards: forms, the period grid, organization lifecycle, data quality.
+    path("entry/", include("enterprises.entry_urls")),
+    path("entry/organizations/", include("membership.lifecycle_urls")),
 ]

@@ -11,7 +11,9 @@ from reports.periods import Period, all_periods_of_year, validate_period
 from zones.models import Zone
 
 TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
-TAX_CODE_MESSAGE = _("A tax code is 10 digits, or 10 digits, a hyphen and 3 digits for a branch (0101234567-001).")
+TAX_CODE_MESSAGE = _(
+    "A tax code is 10 digits, or 10 digits, a hyphen and 3 digits for a branch (0101234567-001)."
+)
 validate_tax_code = RegexValidator(TAX_CODE_RE, TAX_CODE_MESSAGE, code="invalid_tax_code")
 
 
@@ -166,8 +168,8 @@ class PeriodicReturn(models.Model):
             return
         try:
             self.period = str(Period.parse(self.period))
-        except ValidationError as error:
-            raise ValidationError({"period": error.messages})
+        except ValidationError:
+            return  # the field's validator reports it
         clash = self.overlapping_returns().exclude(period=self.period).first()
         if clash:
             raise ValidationError(
@@ -178,7 +180,7 @@ class PeriodicReturn(models.Model):
 
 class ReturnQuerySet(models.QuerySet):
     def periods_with_data(self) -> list[Period]:
-        """Every period some return belongs to (a 2024Q1 return gives 2024Q1, 2024S1 and 2024), newest first."""
+        """Every period some return belongs to (2024Q1 gives 2024Q1, 2024S1 and 2024), newest first."""
         reported = {Period.parse(p) for p in self.order_by().values_list("period", flat=True).distinct()}
         candidates = {c for year in {p.year for p in reported} for c in all_periods_of_year(year)}
         return sorted((c for c in candidates if any(c.contains(p) for p in reported)), reverse=True)

@@ -84,7 +84,10 @@ class PartyOrganizationLevel(models.Model):
     """One step in an organization's level history: a cell upgraded to a committee keeps its past."""
 
     organization = models.ForeignKey(
-        PartyOrganization, on_delete=models.PROTECT, related_name="levels", verbose_name=_("party organization")
+        PartyOrganization,
+        on_delete=models.PROTECT,
+        related_name="levels",
+        verbose_name=_("party organization"),
     )
     level = models.CharField(_("level"), max_length=20, choices=PartyOrgLevel.choices)
     since = models.DateField(_("since"))
@@ -131,7 +134,10 @@ class OrganizationReturn(PeriodicReturn):
     """Returns of an organization hosted outside enterprises (the Business Association cell's members)."""
 
     organization = models.ForeignKey(
-        PartyOrganization, on_delete=models.PROTECT, related_name="returns", verbose_name=_("party organization")
+        PartyOrganization,
+        on_delete=models.PROTECT,
+        related_name="returns",
+        verbose_name=_("party organization"),
     )
     party_members = models.PositiveIntegerField(_("party members"), null=True, blank=True)
     awareness_class_attendees = models.PositiveIntegerField(

@@ -138,7 +138,14 @@ def _industrial_zones(plan: Plan, rng: random.Random) -> None:
         for seq in range(1, size + 1):
             if zone == "TL" and seq == 1:
                 operating.append(
-                    _enterprise(plan, DUC_GIANG_TAX_CODE, DUC_GIANG_NAME, zone, Ownership.NON_STATE, dt.date(2011, 5, 1))
+                    _enterprise(
+                        plan,
+                        DUC_GIANG_TAX_CODE,
+                        DUC_GIANG_NAME,
+                        zone,
+                        Ownership.NON_STATE,
+                        dt.date(2011, 5, 1),
+                    )
                 )
                 continue
             ownership = Ownership.FOREIGN if rng.random() < 0.25 else Ownership.NON_STATE
@@ -146,17 +153,37 @@ def _industrial_zones(plan: Plan, rng: random.Random) -> None:
                 established = dt.date(2024, rng.randint(1, 5), 1)
             else:
                 established = dt.date(rng.randint(2008, 2022), rng.randint(1, 12), 1)
-            code = _enterprise(plan, f"53{zone_no:02d}{seq:06d}", f"Enterprise {zone}-{seq:03d}", zone, ownership, established)
+            code = _enterprise(
+                plan,
+                f"53{zone_no:02d}{seq:06d}",
+                f"Enterprise {zone}-{seq:03d}",
+                zone,
+                ownership,
+                established,
+            )
             operating.append(code)
             if established.year == 2024:
                 established_in_2024.add(code)
     # Three enterprises that closed in 2023: in the 2023 figures, not in 2024's.
     for seq, zone in enumerate(IZ_SIZES, start=1):
         code = _enterprise(
-            plan, f"5309{seq:06d}", f"Enterprise {zone}-C{seq:02d} (closed)", zone, Ownership.NON_STATE,
-            dt.date(2015, 1, 1), dt.date(2023, 11, 30),
+            plan,
+            f"5309{seq:06d}",
+            f"Enterprise {zone}-C{seq:02d} (closed)",
+            zone,
+            Ownership.NON_STATE,
+            dt.date(2015, 1, 1),
+            dt.date(2023, 11, 30),
         )
-        _return(plan, code, "2023S1", workers=rng.randint(4, 15), party_members=0, union_members=0, new_union_members=0)
+        _return(
+            plan,
+            code,
+            "2023S1",
+            workers=rng.randint(4, 15),
+            party_members=0,
+            union_members=0,
+            new_union_members=0,
+        )
 
     # Who has what in 2024: 12 with a party organization (Duc Giang among them), 6 with members but
     # no organization, 33 with 20 or more workers, 40 with a grassroots union (8 of them new in 2024).
@@ -167,7 +194,7 @@ def _industrial_zones(plan: Plan, rng: random.Random) -> None:
     rest = [c for c in operating if c not in with_org]
     rng.shuffle(rest)
     large = set(with_org) | set(rest[: LARGE_IN_IZ - len(with_org)])
-    small_unionized = [c for c in rest[LARGE_IN_IZ - len(with_org):] if c not in no_org_members][:7]
+    small_unionized = [c for c in rest[LARGE_IN_IZ - len(with_org) :] if c not in no_org_members][:7]
     unionized = [c for c in operating if c in large or c in small_unionized]
     new_unions = set(rng.sample([c for c in unionized if c not in with_org], NEW_UNIONS_IZ))
 
@@ -182,15 +209,23 @@ def _industrial_zones(plan: Plan, rng: random.Random) -> None:
             workers[code] = rng.randint(20, 400)
         else:
             workers[code] = rng.randint(3, 19)
-    union_members = {c: max(5, int(workers[c] * rng.uniform(0.6, 0.95))) if c in unionized else 0 for c in operating}
+    union_members = {
+        c: max(5, int(workers[c] * rng.uniform(0.6, 0.95))) if c in unionized else 0 for c in operating
+    }
     new_members = _proportional(NEW_UNION_MEMBERS_IZ, {c: union_members[c] for c in unionized})
     introduced = dict(zip(with_org, split(INTRODUCED, len(with_org), rng, minimum=1), strict=True))
     admitted = _proportional(ADMITTED, introduced)
 
     for index, code in enumerate(with_org):
         is_duc_giang = code == DUC_GIANG_TAX_CODE
-        founded = DUC_GIANG_FOUNDED if is_duc_giang else dt.date(rng.randint(2008, 2021), rng.randint(1, 12), rng.randint(1, 28))
-        levels = [(PartyOrgLevel.CELL if is_duc_giang or index >= COMMITTEES else PartyOrgLevel.COMMITTEE, founded)]
+        founded = (
+            DUC_GIANG_FOUNDED
+            if is_duc_giang
+            else dt.date(rng.randint(2008, 2021), rng.randint(1, 12), rng.randint(1, 28))
+        )
+        levels = [
+            (PartyOrgLevel.CELL if is_duc_giang or index >= COMMITTEES else PartyOrgLevel.COMMITTEE, founded)
+        ]
         if is_duc_giang:
             levels.append((PartyOrgLevel.COMMITTEE, DUC_GIANG_UPGRADED))
         prefix = "Đảng bộ" if index < COMMITTEES else "Chi bộ"
@@ -198,17 +233,39 @@ def _industrial_zones(plan: Plan, rng: random.Random) -> None:
         if not is_duc_giang:
             name = f"{prefix} {next(e['name'] for e in plan.enterprises if e['tax_code'] == code)}"
         plan.organizations.append(
-            {"name": name, "host": code, "founded_on": founded, "founding_members": 25 if is_duc_giang else max(3, members[code] // 2), "levels": levels}
+            {
+                "name": name,
+                "host": code,
+                "founded_on": founded,
+                "founding_members": 25 if is_duc_giang else max(3, members[code] // 2),
+                "levels": levels,
+            }
         )
     for code in unionized:
-        founded = dt.date(2024, 6, rng.randint(1, 20)) if code in new_unions else dt.date(rng.randint(2010, 2022), rng.randint(1, 12), rng.randint(1, 28))
-        plan.unions.append({"host": code, "founded_on": founded, "founding_members": min(union_members[code], rng.randint(5, 30))})
+        founded = (
+            dt.date(2024, 6, rng.randint(1, 20))
+            if code in new_unions
+            else dt.date(rng.randint(2010, 2022), rng.randint(1, 12), rng.randint(1, 28))
+        )
+        plan.unions.append(
+            {
+                "host": code,
+                "founded_on": founded,
+                "founding_members": min(union_members[code], rng.randint(5, 30)),
+            }
+        )
 
     for code in operating:
         pipeline = code in with_org
-        awareness, proposed = DUC_GIANG_PIPELINE["2024S1"] if code == DUC_GIANG_TAX_CODE else (rng.randint(3, 20), rng.randint(1, 8))
+        awareness, proposed = (
+            DUC_GIANG_PIPELINE["2024S1"]
+            if code == DUC_GIANG_TAX_CODE
+            else (rng.randint(3, 20), rng.randint(1, 8))
+        )
         _return(
-            plan, code, "2024S1",
+            plan,
+            code,
+            "2024S1",
             workers=workers[code],
             party_members=members.get(code, 0),
             union_members=union_members[code],
@@ -224,15 +281,25 @@ def _industrial_zones(plan: Plan, rng: random.Random) -> None:
         for period in ("2023S1", "2023S2"):
             past_workers = max(3, int(workers[code] * rng.uniform(0.8, 1.0)))
             had_union = code in unionized and code not in new_unions
-            past_union = min(past_workers, int(union_members[code] * rng.uniform(0.8, 1.0))) if had_union else 0
-            past_members = max(3, members.get(code, 0) - rng.randint(0, 6)) if pipeline else members.get(code, 0)
+            past_union = (
+                min(past_workers, int(union_members[code] * rng.uniform(0.8, 1.0))) if had_union else 0
+            )
+            past_members = (
+                max(3, members.get(code, 0) - rng.randint(0, 6)) if pipeline else members.get(code, 0)
+            )
             if code == DUC_GIANG_TAX_CODE:
                 past_members = {"2023S1": 50, "2023S2": 55}[period]
-            awareness, proposed = DUC_GIANG_PIPELINE[period] if code == DUC_GIANG_TAX_CODE else (rng.randint(2, 15), rng.randint(0, 6))
+            awareness, proposed = (
+                DUC_GIANG_PIPELINE[period]
+                if code == DUC_GIANG_TAX_CODE
+                else (rng.randint(2, 15), rng.randint(0, 6))
+            )
             new = min(past_union, rng.randint(0, past_union // 4 + 1)) if had_union else 0
             flows_intro = rng.randint(0, 4) if pipeline else 0
             _return(
-                plan, code, period,
+                plan,
+                code,
+                period,
                 workers=past_workers,
                 party_members=past_members,
                 union_members=past_union,
@@ -246,7 +313,9 @@ def _industrial_zones(plan: Plan, rng: random.Random) -> None:
     for step, period in enumerate(("2020S2", "2021S1", "2021S2", "2022S1", "2022S2")):
         awareness, proposed = DUC_GIANG_PIPELINE[period]
         _return(
-            plan, DUC_GIANG_TAX_CODE, period,
+            plan,
+            DUC_GIANG_TAX_CODE,
+            period,
             workers=700 + 30 * step,
             party_members=25 + 5 * step,
             union_members=560 + 25 * step,
@@ -271,7 +340,11 @@ def _border_zone(plan: Plan, rng: random.Random) -> None:
     for seq in range(1, BEZ_SIZE + 1):
         ownership = rng.choices(list(Ownership), weights=[1, 8, 2])[0]
         code = _enterprise(
-            plan, f"5304{seq:06d}", f"Enterprise BEZ-{seq:03d}", "BEZ", ownership,
+            plan,
+            f"5304{seq:06d}",
+            f"Enterprise BEZ-{seq:03d}",
+            "BEZ",
+            ownership,
             dt.date(rng.randint(2005, 2022), rng.randint(1, 12), 1),
         )
         workers = int(rng.lognormvariate(2.6, 0.8)) + 1
@@ -282,11 +355,25 @@ def _border_zone(plan: Plan, rng: random.Random) -> None:
 def _outside_zones(plan: Plan, rng: random.Random) -> None:
     """Enterprises outside the zones, whose union recruitment makes up the province's totals (F10-F12)."""
     state = [
-        _enterprise(plan, f"5305{seq:06d}", f"Enterprise LC-S{seq:02d}", None, Ownership.STATE, dt.date(1995 + seq, 1, 1))
+        _enterprise(
+            plan,
+            f"5305{seq:06d}",
+            f"Enterprise LC-S{seq:02d}",
+            None,
+            Ownership.STATE,
+            dt.date(1995 + seq, 1, 1),
+        )
         for seq in range(1, 5)
     ]
     private = [
-        _enterprise(plan, f"5306{seq:06d}", f"Enterprise LC-{seq:03d}", None, Ownership.NON_STATE, dt.date(2012 + seq, 3, 1))
+        _enterprise(
+            plan,
+            f"5306{seq:06d}",
+            f"Enterprise LC-{seq:03d}",
+            None,
+            Ownership.NON_STATE,
+            dt.date(2012 + seq, 3, 1),
+        )
         for seq in range(1, 7)
     ]
     new_unions = private[:NEW_UNIONS_OUTSIDE]
@@ -313,7 +400,9 @@ def _outside_zones(plan: Plan, rng: random.Random) -> None:
             is_2024 = period == "2024S1"
             has_union = is_2024 or code not in new_unions
             _return(
-                plan, code, period,
+                plan,
+                code,
+                period,
                 workers=workers[code],
                 party_members=rng.randint(30, 90) if code in state else 0,
                 union_members=union_members[code] if has_union else 0,
@@ -343,7 +432,12 @@ def seed(*, reset_passwords: bool = False) -> dict:
         ],
         Enterprise.objects.filter(tax_code__in=[e["tax_code"] for e in plan.enterprises]),
     )
-    ids = dict(Enterprise.objects.filter(tax_code__in=[e["tax_code"] for e in plan.enterprises]).values_list("tax_code", "id"))
+    names = {e["tax_code"]: e["name"] for e in plan.enterprises}
+    ids = dict(
+        Enterprise.objects.filter(tax_code__in=[e["tax_code"] for e in plan.enterprises]).values_list(
+            "tax_code", "id"
+        )
+    )
     report["returns"] = _sync(
         Return,
         ("enterprise_id", "period"),
@@ -354,44 +448,76 @@ def seed(*, reset_passwords: bool = False) -> dict:
         GrassrootsUnion,
         ("enterprise_id", "founded_on"),
         [
-            {"enterprise_id": ids[u["host"]], "founded_on": u["founded_on"], "founding_members": u["founding_members"],
-             "name": f"Công đoàn cơ sở {next(e['name'] for e in plan.enterprises if e['tax_code'] == u['host'])}"}
+            {
+                "enterprise_id": ids[u["host"]],
+                "founded_on": u["founded_on"],
+                "founding_members": u["founding_members"],
+                "name": f"Công đoàn cơ sở {names[u['host']]}",
+            }
             for u in plan.unions
         ],
         GrassrootsUnion.objects.filter(enterprise_id__in=ids.values()),
     )
     organizations = [
-        {"name": o["name"], "host_enterprise_id": ids[o["host"]], "host_body": "", "founded_on": o["founded_on"],
-         "founding_members": o["founding_members"]}
+        {
+            "name": o["name"],
+            "host_enterprise_id": ids[o["host"]],
+            "host_body": "",
+            "founded_on": o["founded_on"],
+            "founding_members": o["founding_members"],
+        }
         for o in plan.organizations
     ] + [
-        {"name": ASSOCIATION_NAME, "host_enterprise_id": None, "host_body": ASSOCIATION_HOST,
-         "founded_on": ASSOCIATION_FOUNDED, "founding_members": 5}
+        {
+            "name": ASSOCIATION_NAME,
+            "host_enterprise_id": None,
+            "host_body": ASSOCIATION_HOST,
+            "founded_on": ASSOCIATION_FOUNDED,
+            "founding_members": 5,
+        }
     ]
-    names = [o["name"] for o in organizations]
+    org_names = [o["name"] for o in organizations]
     report["party organizations"] = _sync(
-        PartyOrganization, ("name",), organizations, PartyOrganization.objects.filter(name__in=names)
+        PartyOrganization, ("name",), organizations, PartyOrganization.objects.filter(name__in=org_names)
     )
-    org_ids = dict(PartyOrganization.objects.filter(name__in=names).values_list("name", "id"))
+    org_ids = dict(PartyOrganization.objects.filter(name__in=org_names).values_list("name", "id"))
     levels = [
         {"organization_id": org_ids[o["name"]], "level": level, "since": since}
         for o in plan.organizations
         for level, since in o["levels"]
-    ] + [{"organization_id": org_ids[ASSOCIATION_NAME], "level": PartyOrgLevel.CELL, "since": ASSOCIATION_FOUNDED}]
+    ] + [
+        {
+            "organization_id": org_ids[ASSOCIATION_NAME],
+            "level": PartyOrgLevel.CELL,
+            "since": ASSOCIATION_FOUNDED,
+        }
+    ]
     report["level changes"] = _sync(
-        PartyOrganizationLevel, ("organization_id", "since"), levels,
+        PartyOrganizationLevel,
+        ("organization_id", "since"),
+        levels,
         PartyOrganizationLevel.objects.filter(organization_id__in=org_ids.values()),
     )
     report["organization returns"] = _sync(
         OrganizationReturn,
         ("organization_id", "period"),
-        [{"organization_id": org_ids[ASSOCIATION_NAME], "period": p, "party_members": n} for p, n in ASSOCIATION_MEMBERS.items()],
+        [
+            {"organization_id": org_ids[ASSOCIATION_NAME], "period": p, "party_members": n}
+            for p, n in ASSOCIATION_MEMBERS.items()
+        ],
         OrganizationReturn.objects.filter(organization_id=org_ids[ASSOCIATION_NAME]),
     )
     report["targets"] = _sync(
         Target,
         ("indicator", "zone_id", "year"),
-        [{"indicator": TargetIndicator.NEW_UNION_MEMBERS, "zone_id": None, "year": 2024, "value": TARGET_2024}],
+        [
+            {
+                "indicator": TargetIndicator.NEW_UNION_MEMBERS,
+                "zone_id": None,
+                "year": 2024,
+                "value": TARGET_2024,
+            }
+        ],
         Target.objects.filter(zone__isnull=True, year=2024, indicator=TargetIndicator.NEW_UNION_MEMBERS),
     )
     passwords = _demo_users(reset_passwords)
@@ -433,7 +559,9 @@ def _demo_users(reset_passwords: bool) -> dict[str, str]:
     User = get_user_model()
     passwords = {}
     for username, role, zone_code in DEMO_USERS:
-        user, created = User.objects.get_or_create(username=username, defaults={"first_name": role.label.title()})
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": role.label.title()}
+        )
         if created or reset_passwords:
             password = secrets.token_urlsafe(9)
             user.set_password(password)

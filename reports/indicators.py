@@ -274,7 +274,7 @@ _AGGREGATES = {
 
 def _aggregate(period: Period, codes: list[str] | None, by: str | None) -> list[dict]:
     inner_sql, inner_params = enterprise_rows(period, codes).values(*_ROW_COLUMNS).query.sql_with_params()
-    non_state = "(" + ", ".join("'%s'" % o.value for o in NON_STATE_OWNERSHIPS) + ")"
+    non_state = "(" + ", ".join(f"'{o.value}'" for o in NON_STATE_OWNERSHIPS) + ")"
     columns = [f"{sql % {'non_state': non_state}} AS {name}" for name, sql in _AGGREGATES.items()]
     group = _GROUP_EXPRESSIONS.get(by) if by else None
     if group:

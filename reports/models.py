@@ -38,7 +38,9 @@ class Target(models.Model):
                 fields=["indicator", "year"], condition=Q(zone__isnull=True), name="unique_province_target"
             ),
             models.UniqueConstraint(
-                fields=["indicator", "year", "zone"], condition=Q(zone__isnull=False), name="unique_zone_target"
+                fields=["indicator", "year", "zone"],
+                condition=Q(zone__isnull=False),
+                name="unique_zone_target",
             ),
         ]
 

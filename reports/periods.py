@@ -57,7 +57,7 @@ class Period:
             index = int(match["index"]) if match["index"] else 1
             return cls(int(match["year"]), kind, index)
         except ValueError:
-            raise ValidationError(INVALID_PERIOD, code="invalid_period", params={"value": value})
+            raise ValidationError(INVALID_PERIOD, code="invalid_period", params={"value": value}) from None
 
     @classmethod
     def year_of(cls, year: int) -> Period:

@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from enterprises.models import Return
 from reports import indicators
 from reports.periods import Period
-from django.core.exceptions import ValidationError
+from zones.access import role_required
 
 
 def selected_period(request, available: list[Period]) -> Period | None:
@@ -16,11 +16,11 @@ def selected_period(request, available: list[Period]) -> Period | None:
         try:
             return Period.parse(asked)
         except ValidationError:
-            raise Http404(_("Unknown period."))
+            raise Http404(_("Unknown period.")) from None
     return available[0] if available else None
 
 
-@login_required
+@role_required()
 def home(request):
     periods = Return.objects.periods_with_data()
     period = selected_period(request, periods)

@@ -11,7 +11,9 @@ from zones.models import Zone
 _tax_codes = itertools.count(1)
 
 
-def enterprise(zone="BDH", *, name=None, ownership=Ownership.NON_STATE, established=None, closed=None, tax_code=None):
+def enterprise(
+    zone="BDH", *, name=None, ownership=Ownership.NON_STATE, established=None, closed=None, tax_code=None
+):
     number = next(_tax_codes)
     return Enterprise.objects.create(
         tax_code=tax_code or f"9{number:09d}",
@@ -27,8 +29,15 @@ def report(enterprise, period, **figures):
     return Return.objects.create(enterprise=enterprise, period=period, **figures)
 
 
-def party_org(enterprise=None, *, founded=dt.date(2020, 1, 1), dissolved=None, level=PartyOrgLevel.CELL,
-              host_body="", name=None):
+def party_org(
+    enterprise=None,
+    *,
+    founded=dt.date(2020, 1, 1),
+    dissolved=None,
+    level=PartyOrgLevel.CELL,
+    host_body="",
+    name=None,
+):
     org = PartyOrganization.objects.create(
         name=name or f"Party cell of {enterprise or host_body}",
         host_enterprise=enterprise,

@@ -44,7 +44,9 @@ def test_coverage_rejects_bad_periods_and_unknown_zones():
 
 
 def test_set_target_creates_then_replaces():
-    assert "Target set" in run("set_target", "--indicator", "new_union_members", "--year", "2024", "--value", "900")
+    assert "Target set" in run(
+        "set_target", "--indicator", "new_union_members", "--year", "2024", "--value", "900"
+    )
     assert "Target replaced" in run(
         "set_target", "--indicator", "new_union_members", "--year", "2024", "--value", "1000"
     )
@@ -54,4 +56,6 @@ def test_set_target_creates_then_replaces():
 
 def test_set_target_rejects_unknown_zone():
     with pytest.raises(CommandError, match="Unknown zone code: XX"):
-        run("set_target", "--indicator", "new_union_members", "--year", "2024", "--value", "1", "--zone", "XX")
+        run(
+            "set_target", "--indicator", "new_union_members", "--year", "2024", "--value", "1", "--zone", "XX"
+        )

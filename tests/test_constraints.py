@@ -27,7 +27,9 @@ def test_negative_counts_are_rejected():
 def test_union_members_above_workers_are_rejected():
     e = f.enterprise()
     rejected(enterprise=e, period="2024S1", workers=10, union_members=11)
-    assert Return.objects.create(enterprise=e, period="2024S1", workers=10, union_members=10).union_members == 10
+    assert (
+        Return.objects.create(enterprise=e, period="2024S1", workers=10, union_members=10).union_members == 10
+    )
 
 
 def test_one_return_per_enterprise_and_period():
@@ -72,7 +74,9 @@ def test_overlapping_returns_of_one_enterprise_are_rejected_by_validation():
     f.report(e, "2024S1", workers=5)
     with pytest.raises(ValidationError) as error:
         Return(enterprise=e, period="2024Q1", workers=5).full_clean()
-    assert error.value.message_dict["period"] == ["The period 2024Q1 overlaps the existing return for 2024S1."]
+    assert error.value.message_dict["period"] == [
+        "The period 2024Q1 overlaps the existing return for 2024S1."
+    ]
     Return(enterprise=e, period="2024Q3", workers=5).full_clean()  # no overlap
 
 

@@ -81,7 +81,11 @@ def test_f15_business_association_cell_grew_from_5_to_45_and_stays_a_cell(seeded
     assert cell.founded_on == dt.date(2016, 9, 6)
     assert cell.founding_members == 5
     assert cell.current_level == "cell"
-    members = list(OrganizationReturn.objects.filter(organization=cell).order_by("ends_on").values_list("party_members", flat=True))
+    members = list(
+        OrganizationReturn.objects.filter(organization=cell)
+        .order_by("ends_on")
+        .values_list("party_members", flat=True)
+    )
     assert members[0] == 5
     assert members[-1] == 45
 
@@ -103,14 +107,30 @@ def test_the_coverage_command_prints_the_article_figures(seeded):
     iz = coverage_json("--period", "2024", "--zone", "BDH", "--zone", "DPM", "--zone", "TL")
     assert iz["period"] == "2024"
     assert iz["zones"] == IZ
-    assert [iz["indicators"][k] for k in ("enterprises", "enterprises_20plus", "enterprises_under_20",
-                                           "with_party_org", "party_members_in_orgs",
-                                           "with_party_members_no_org")] == [115, 33, 82, 12, 525, 6]
+    assert [
+        iz["indicators"][k]
+        for k in (
+            "enterprises",
+            "enterprises_20plus",
+            "enterprises_under_20",
+            "with_party_org",
+            "party_members_in_orgs",
+            "with_party_members_no_org",
+        )
+    ] == [115, 33, 82, 12, 525, 6]
     assert iz["indicators"]["party_org_coverage_pct"] == 10.4
     province = coverage_json("--period", "2024")["indicators"]
-    assert [province[k] for k in ("new_union_members", "new_union_members_non_state", "new_union_bases_non_state",
-                                  "target_new_union_members_pct", "introduced_to_party",
-                                  "admitted_to_party")] == [3442, 2842, 13, 344.2, 65, 45]
+    assert [
+        province[k]
+        for k in (
+            "new_union_members",
+            "new_union_members_non_state",
+            "new_union_bases_non_state",
+            "target_new_union_members_pct",
+            "introduced_to_party",
+            "admitted_to_party",
+        )
+    ] == [3442, 2842, 13, 344.2, 65, 45]
 
 
 def test_demo_marks_itself_illustrative_and_uses_made_up_names(seeded):
@@ -119,13 +139,17 @@ def test_demo_marks_itself_illustrative_and_uses_made_up_names(seeded):
 
 
 def test_seeding_twice_changes_nothing(seeded, django_user_model):
-    before = {m.__name__: m.objects.count() for m in (Enterprise, Return, PartyOrganization, OrganizationReturn)}
+    before = {
+        m.__name__: m.objects.count() for m in (Enterprise, Return, PartyOrganization, OrganizationReturn)
+    }
     stamps = list(Return.objects.order_by("pk").values_list("updated_at", flat=True))
     password = django_user_model.objects.get(username="demo-viewer").password
     result = demo.seed()
     assert all(counts == (0, 0) for counts in result["counts"].values())
     assert result["passwords"] == {}
-    assert {m.__name__: m.objects.count() for m in (Enterprise, Return, PartyOrganization, OrganizationReturn)} == before
+    assert {
+        m.__name__: m.objects.count() for m in (Enterprise, Return, PartyOrganization, OrganizationReturn)
+    } == before
     assert list(Return.objects.order_by("pk").values_list("updated_at", flat=True)) == stamps
     assert django_user_model.objects.get(username="demo-viewer").password == password
 

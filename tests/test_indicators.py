@@ -85,9 +85,17 @@ def test_figures_nobody_reported_are_null_not_zero():
     f.report(b, "2024S1", workers=30)
     figures = compute(Y2024)
     assert figures["workers"] == 40
-    for key in ["union_members", "party_members_in_orgs", "with_party_members_no_org", "new_union_members",
-                "new_union_members_non_state", "introduced_to_party", "admitted_to_party",
-                "awareness_class_attendees", "proposed_for_admission"]:
+    for key in [
+        "union_members",
+        "party_members_in_orgs",
+        "with_party_members_no_org",
+        "new_union_members",
+        "new_union_members_non_state",
+        "introduced_to_party",
+        "admitted_to_party",
+        "awareness_class_attendees",
+        "proposed_for_admission",
+    ]:
         assert figures[key] is None, key
     assert figures["party_presence_pct"] is None
 

@@ -32,7 +32,9 @@ def test_identifiers_round_trip():
     ]
 
 
-@pytest.mark.parametrize("text", ["", "24", "2024S3", "2024Q5", "2024Q0", "2024H1", "2024-S1", "2024M01", "abcd", None])
+@pytest.mark.parametrize(
+    "text", ["", "24", "2024S3", "2024Q5", "2024Q0", "2024H1", "2024-S1", "2024M01", "abcd", None]
+)
 def test_malformed_identifiers_are_rejected_with_a_message(text):
     with pytest.raises(ValidationError) as error:
         Period.parse(text)

@@ -58,7 +58,7 @@ def ensure_role_groups(**kwargs):
     for role, apps in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role.value)
         wanted = []
-        for app_label, models_ in apps.items():
+        for models_ in apps.values():
             for model, actions in models_.items():
                 wanted += [f"{action}_{model}" for action in actions]
         perms = Permission.objects.filter(content_type__app_label__in=list(apps), codename__in=wanted)

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         try:
             period = Period.parse(period)
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages))
+            raise CommandError(" ".join(error.messages)) from None
         codes = sorted({code.strip().upper() for code in zone})
         unknown = sorted(set(codes) - set(Zone.objects.filter(code__in=codes).values_list("code", flat=True)))
         if unknown:
