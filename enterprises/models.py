@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from enterprises.text import fold
 from reports.periods import Period, all_periods_of_year, validate_period
@@ -107,7 +108,11 @@ class Enterprise(models.Model):
     established_on = models.DateField(_("established on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
+    # Optimistic locking: a form posts the version it showed; a save against a newer one is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
     objects = EnterpriseQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_name"])
 
     class Meta:
         verbose_name = _("enterprise")
@@ -140,6 +145,7 @@ class PeriodicReturn(models.Model):
     starts_on = PeriodBoundField(bound="start")
     ends_on = PeriodBoundField(bound="end")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     # Name of the foreign key to the reporting unit; returns of one unit must not overlap in time.
     owner_field = ""
@@ -208,6 +214,7 @@ class Return(PeriodicReturn):
     admitted_to_party = models.PositiveIntegerField(_("admitted to the party"), null=True, blank=True)
 
     objects = ReturnQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["starts_on", "ends_on", "updated_at"])
 
     owner_field = "enterprise"
 
@@ -242,3 +249,32 @@ class Return(PeriodicReturn):
 
     def __str__(self):
         return f"{self.enterprise} – {self.period}"
+
+
+class PeriodLock(models.Model):
+    """A zone's period closed by an administrator after its report was approved.
+
+    Returns of the zone whose period overlaps a closed one are read-only for zone editors.
+    """
+
+    zone = models.ForeignKey(
+        Zone, on_delete=models.PROTECT, related_name="period_locks", verbose_name=_("zone")
+    )
+    period = models.CharField(_("period"), max_length=6, validators=[validate_period])
+    starts_on = PeriodBoundField(bound="start")
+    ends_on = PeriodBoundField(bound="end")
+    closed_by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("closed by")
+    )
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        ordering = ["zone", "-ends_on"]
+        constraints = [models.UniqueConstraint(fields=["zone", "period"], name="unique_period_lock")]
+
+    def __str__(self):
+        return f"{self.zone.code} {self.period}"

@@ -1,6 +1,13 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from membership.models import GrassrootsUnion, OrganizationReturn, PartyOrganization, PartyOrganizationLevel
+from membership.models import (
+    Attachment,
+    GrassrootsUnion,
+    OrganizationReturn,
+    PartyOrganization,
+    PartyOrganizationLevel,
+)
 
 
 class LevelInline(admin.TabularInline):
@@ -9,7 +16,7 @@ class LevelInline(admin.TabularInline):
 
 
 @admin.register(PartyOrganization)
-class PartyOrganizationAdmin(admin.ModelAdmin):
+class PartyOrganizationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "host_enterprise", "host_body", "founded_on", "dissolved_on"]
     list_filter = [("dissolved_on", admin.EmptyFieldListFilter), "host_enterprise__zone", "levels__level"]
     search_fields = ["name", "host_body", "host_enterprise__name", "host_enterprise__tax_code"]
@@ -19,7 +26,7 @@ class PartyOrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartyOrganizationLevel)
-class PartyOrganizationLevelAdmin(admin.ModelAdmin):
+class PartyOrganizationLevelAdmin(SimpleHistoryAdmin):
     list_display = ["organization", "level", "since"]
     list_filter = ["level"]
     search_fields = ["organization__name"]
@@ -27,7 +34,7 @@ class PartyOrganizationLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(GrassrootsUnion)
-class GrassrootsUnionAdmin(admin.ModelAdmin):
+class GrassrootsUnionAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "enterprise", "founded_on", "dissolved_on"]
     list_filter = [("dissolved_on", admin.EmptyFieldListFilter), "enterprise__zone", "enterprise__ownership"]
     search_fields = ["name", "enterprise__name", "enterprise__tax_code"]
@@ -36,8 +43,16 @@ class GrassrootsUnionAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganizationReturn)
-class OrganizationReturnAdmin(admin.ModelAdmin):
+class OrganizationReturnAdmin(SimpleHistoryAdmin):
     list_display = ["organization", "period", "party_members", "admitted_to_party"]
     list_filter = ["period"]
     search_fields = ["organization__name", "period"]
     autocomplete_fields = ["organization"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(SimpleHistoryAdmin):
+    list_display = ["enterprise", "organization", "since"]
+    list_filter = ["organization"]
+    search_fields = ["enterprise__name", "enterprise__tax_code", "organization__name"]
+    autocomplete_fields = ["enterprise", "organization"]

@@ -3,6 +3,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from enterprises.models import Enterprise, PeriodicReturn
 from reports.periods import Period
@@ -48,6 +49,7 @@ class PartyOrganization(models.Model):
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
 
     objects = ExistingInQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("party organization")
@@ -92,6 +94,8 @@ class PartyOrganizationLevel(models.Model):
     level = models.CharField(_("level"), max_length=20, choices=PartyOrgLevel.choices)
     since = models.DateField(_("since"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("party organization level")
         verbose_name_plural = _("party organization levels")
@@ -114,6 +118,7 @@ class GrassrootsUnion(models.Model):
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
 
     objects = ExistingInQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("grassroots union")
@@ -146,6 +151,8 @@ class OrganizationReturn(PeriodicReturn):
     proposed_for_admission = models.PositiveIntegerField(_("proposed for admission"), null=True, blank=True)
     admitted_to_party = models.PositiveIntegerField(_("admitted to the party"), null=True, blank=True)
 
+    history = HistoricalRecords(excluded_fields=["starts_on", "ends_on", "updated_at"])
+
     owner_field = "organization"
 
     class Meta:
@@ -158,3 +165,29 @@ class OrganizationReturn(PeriodicReturn):
 
     def __str__(self):
         return f"{self.organization} – {self.period}"
+
+
+class Attachment(models.Model):
+    """Party members of an enterprise with no organization of its own take part in another's
+    activities (the Business Association cell looks after such members, F15)."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, on_delete=models.PROTECT, related_name="attachment", verbose_name=_("enterprise")
+    )
+    organization = models.ForeignKey(
+        PartyOrganization,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("party organization"),
+    )
+    since = models.DateField(_("since"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attached enterprise")
+        verbose_name_plural = _("attached enterprises")
+        ordering = ["organization", "enterprise"]
+
+    def __str__(self):
+        return f"{self.enterprise} → {self.organization}"

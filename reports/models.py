@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from zones.models import Zone
 
@@ -27,6 +28,8 @@ class Target(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.PositiveIntegerField(_("value"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("target")

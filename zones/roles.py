@@ -16,34 +16,37 @@ _WRITE = ["view", "add", "change"]
 ROLE_PERMISSIONS = {
     Role.VIEWER: {
         "zones": {"zone": _READ},
-        "enterprises": {"enterprise": _READ, "return": _READ},
+        "enterprises": {"enterprise": _READ, "return": _READ, "periodlock": _READ},
         "membership": {
             "partyorganization": _READ,
             "partyorganizationlevel": _READ,
             "grassrootsunion": _READ,
             "organizationreturn": _READ,
+            "attachment": _READ,
         },
         "reports": {"target": _READ},
     },
     Role.ZONE_EDITOR: {
         "zones": {"zone": _READ},
-        "enterprises": {"enterprise": _WRITE, "return": _WRITE},
+        "enterprises": {"enterprise": _WRITE, "return": _WRITE, "periodlock": _READ},
         "membership": {
             "partyorganization": _WRITE,
             "partyorganizationlevel": _WRITE,
             "grassrootsunion": _WRITE,
             "organizationreturn": _WRITE,
+            "attachment": _WRITE + ["delete"],
         },
         "reports": {"target": _READ},
     },
     Role.ADMINISTRATOR: {
         "zones": {"zone": _WRITE, "province": _WRITE, "zoneeditor": _WRITE + ["delete"]},
-        "enterprises": {"enterprise": _WRITE, "return": _WRITE},
+        "enterprises": {"enterprise": _WRITE, "return": _WRITE, "periodlock": _WRITE + ["delete"]},
         "membership": {
             "partyorganization": _WRITE,
             "partyorganizationlevel": _WRITE,
             "grassrootsunion": _WRITE,
             "organizationreturn": _WRITE,
+            "attachment": _WRITE + ["delete"],
         },
         "reports": {"target": _WRITE + ["delete"]},
         "auth": {"user": _WRITE, "group": ["view"]},
