@@ -131,4 +131,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The PDF engine and its font subsetter narrate every step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
+
+# --- Dashboard (issue 4): plotly.js from our own static files, never a CDN. ---
+# The plotly.min.js shipped inside the installed plotly package (so always its matching version) is
+# served as static/vendor/plotly/plotly.min.js. find_spec avoids importing plotly at start-up.
+from importlib.util import find_spec  # noqa: E402
+
+STATICFILES_DIRS += [
+    ("vendor/plotly", Path(find_spec("plotly").submodule_search_locations[0]) / "package_data"),
+]

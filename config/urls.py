@@ -17,4 +17,7 @@ urlpatterns = [
     # Data entry by zone boards: forms, the period grid, organization lifecycle, data quality.
     path("entry/", include("enterprises.entry_urls")),
     path("entry/organizations/", include("membership.lifecycle_urls")),
+    # Coverage reports and their downloads; the read-only JSON API.
+    path("reports/", include("reports.report_urls")),
+    path("api/v1/", include("reports.api_urls")),
 ]

@@ -62,7 +62,7 @@ EXTRA_KEYS = (
 PERCENT_KEYS = tuple(k for k in KEYS if k.endswith("_pct"))
 
 SIZE_THRESHOLD = 20
-GROUPINGS = ("zone", "ownership", "size_band")
+GROUPINGS = ("zone", "ownership", "size_band", "zone_size_band")
 SIZE_20PLUS = "20plus"
 SIZE_UNDER_20 = "under_20"
 
@@ -94,16 +94,25 @@ def breakdown(period: Period, by: str, zones: Iterable | None = None) -> dict:
     """Indicators per zone code, ownership or size band (``"20plus"``, ``"under_20"``, ``None``).
 
     Groups with no operating enterprise are absent. Targets exist per zone only, so target
-    figures are ``None`` when grouping by ownership or size band.
+    figures are ``None`` when grouping by ownership or size band. ``"zone_size_band"`` (for the
+    dashboard's 20+ / under-20 split per zone, in the same one query) keys on ``(zone, band)`` pairs.
     """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
     codes = zone_codes(zones)
     zone_targets = _zone_targets(period.year) if by == "zone" else {}
     return {
-        row["group"]: _indicators(row, zone_targets.get(row["group"]))
+        _group_key(by, row["group"]): _indicators(row, zone_targets.get(row["group"]))
         for row in _aggregate(period, codes, by=by)
     }
+
+
+def _group_key(by: str, group):
+    """``"zone_size_band"`` groups come back as ``"CODE|band"``; split them into ``(zone, band)``."""
+    if by != "zone_size_band":
+        return group
+    zone, _sep, band = group.rpartition("|")
+    return (zone or None, band or None)
 
 
 def _indicators(row: dict, target: int | None) -> dict:
@@ -243,6 +252,10 @@ _GROUP_EXPRESSIONS = {
     "size_band": f"CASE WHEN e.w IS NULL THEN NULL WHEN e.w >= {SIZE_THRESHOLD} THEN '{SIZE_20PLUS}' "
     f"ELSE '{SIZE_UNDER_20}' END",
 }
+# Zone and size band in one text key (SQLite and PostgreSQL both concatenate with ||).
+_GROUP_EXPRESSIONS["zone_size_band"] = (
+    f"COALESCE(e.zone_code, '') || '|' || COALESCE({_GROUP_EXPRESSIONS['size_band']}, '')"
+)
 
 # Aggregates over the per-enterprise rows. SUM of nothing reported is NULL, which is what
 # "not reported" must be; counts come back as 0 or as NULL for an empty group.

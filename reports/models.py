@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -50,3 +51,32 @@ class Target(models.Model):
     def __str__(self):
         scope = self.zone.code if self.zone else _("province")
         return f"{self.get_indicator_display()} {self.year} ({scope}): {self.value}"
+
+
+class ExportKind(models.TextChoices):
+    REPORT = "report", _("coverage report")
+    ENTERPRISES = "enterprises", _("enterprise list")
+
+
+class ExportLog(models.Model):
+    """One line per export: who took which figures out of the system, and when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="exports", verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ExportKind.choices)
+    file_format = models.CharField(_("format"), max_length=10)
+    period = models.CharField(_("period"), max_length=6)
+    zones = models.CharField(_("zones"), max_length=500, blank=True, help_text=_("Empty for the province."))
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+        # Exports are allowed by a permission, given to administrators by default.
+        permissions = [("export_reports", _("Can export coverage reports and enterprise lists"))]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.kind} {self.file_format} {self.period}"

@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from zones.models import Province, Zone, ZoneEditor
+from zones.models import ApiToken, Province, Zone, ZoneEditor
 
 
 @admin.register(Province)
@@ -23,3 +24,36 @@ class ZoneEditorAdmin(admin.ModelAdmin):
     list_filter = ["zone"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "zone__code"]
     autocomplete_fields = ["user", "zone"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Administrators issue tokens here; the key is shown once, in the confirmation message."""
+
+    list_display = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__username"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    autocomplete_fields = ["user"]
+    actions = ["revoke"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead, so the record of who had access stays
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        token, key = ApiToken.issue(user=obj.user, name=obj.name)
+        obj.pk, obj.prefix, obj.created_at = token.pk, token.prefix, token.created_at
+        messages.warning(
+            request,
+            _("API key for %(user)s: %(key)s — copy it now, it will not be shown again.")
+            % {"user": obj.user, "key": key},
+        )
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            token.revoke()
+        messages.success(request, _("%(count)d token(s) revoked.") % {"count": queryset.count()})

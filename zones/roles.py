@@ -48,15 +48,27 @@ ROLE_PERMISSIONS = {
             "organizationreturn": _WRITE,
             "attachment": _WRITE + ["delete"],
         },
-        "reports": {"target": _WRITE + ["delete"]},
+        "reports": {"target": _WRITE + ["delete"], "exportlog": _READ},
         "auth": {"user": _WRITE, "group": ["view"]},
     },
+}
+
+
+# Permissions that are not about one model's rows (app_label, codename).
+EXTRA_PERMISSIONS = {
+    Role.ADMINISTRATOR: [
+        ("reports", "export_reports"),
+        ("zones", "add_apitoken"),
+        ("zones", "view_apitoken"),
+        ("zones", "change_apitoken"),
+    ],
 }
 
 
 def ensure_role_groups(**kwargs):
     """Create or refresh the role groups; connected to post_migrate so a fresh database has them."""
     from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
 
     for role, apps in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role.value)
@@ -65,6 +77,11 @@ def ensure_role_groups(**kwargs):
             for model, actions in models_.items():
                 wanted += [f"{action}_{model}" for action in actions]
         perms = Permission.objects.filter(content_type__app_label__in=list(apps), codename__in=wanted)
+        extra = Q()
+        for app_label, codename in EXTRA_PERMISSIONS.get(role, []):
+            extra |= Q(content_type__app_label=app_label, codename=codename)
+        if extra:
+            perms = perms | Permission.objects.filter(extra)
         group.permissions.set(perms)
 
 

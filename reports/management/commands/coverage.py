@@ -1,20 +1,11 @@
 import csv
-import json
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import indicators
+from reports import contract, indicators
 from reports.periods import Period
 from zones.models import Zone
-
-
-def to_json(value):
-    """Percentages are Decimals inside the engine; machines get plain JSON numbers."""
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 class Command(BaseCommand):
@@ -38,8 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown zone code(s): {', '.join(unknown)}.")
         figures = indicators.compute(period, codes or None)
         if format == "json":
-            payload = {"period": str(period), "zones": codes, "indicators": figures}
-            self.stdout.write(json.dumps(payload, default=to_json, ensure_ascii=False))
+            self.stdout.write(contract.dumps(contract.payload(period, codes, figures)))
         else:
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(["period", "zones", "indicator", "value"])

@@ -1,0 +1,209 @@
+"""The read-only JSON API: indicators, periods, zones and enterprises with their latest figures.
+
+Authenticated by the session or by a per-user token (``Authorization: Token <key>``). Zone
+editors' requests see only their own zones. Errors are JSON: ``{"status": 400, "error": "..."}``.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from enterprises.models import Return
+from reports import contract, indicators
+from reports.periods import Period
+from zones.models import ApiToken, Zone
+from zones.roles import Role, role_of
+
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 100
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def error_response(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"status": status, "error": message}, status=status)
+
+
+def ok(data) -> HttpResponse:
+    return HttpResponse(contract.dumps(data), content_type="application/json")
+
+
+def api_view(view):
+    """Authenticate (token or session), require a role, turn ApiError into a JSON error."""
+
+    @wraps(view)
+    @require_GET
+    def wrapped(request, *args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        if header:
+            scheme, _sep, key = header.partition(" ")
+            user = ApiToken.authenticate(key.strip()) if scheme.lower() in ("token", "bearer") else None
+            if user is None:
+                return error_response(401, _("Invalid or revoked API token."))
+            request.user = user
+        if not request.user.is_authenticated:
+            return error_response(401, _("Authentication required: log in or send an API token."))
+        if role_of(request.user) is None:
+            return error_response(403, _("Your account has no role in this application."))
+        try:
+            return view(request, *args, **kwargs)
+        except ApiError as error:
+            return error_response(error.status, error.message)
+
+    return wrapped
+
+
+def allowed_zone_codes(user) -> list[str] | None:
+    """Zone editors see only their zones; other roles see everything (None)."""
+    if role_of(user) == Role.ZONE_EDITOR:
+        return sorted(user.zone_assignments.values_list("zone__code", flat=True))
+    return None
+
+
+def requested_period(request) -> Period:
+    value = request.GET.get("period")
+    if not value:
+        periods = Return.objects.periods_with_data()
+        if not periods:
+            raise ApiError(404, _("No returns have been entered yet."))
+        return periods[0]
+    try:
+        return Period.parse(value)
+    except ValidationError as error:
+        raise ApiError(400, " ".join(error.messages)) from None
+
+
+def requested_zones(request) -> list[str] | None:
+    """The scope asked for (repeat ``zone=``), checked against what the user may see."""
+    codes = sorted({c.strip().upper() for c in request.GET.getlist("zone") if c.strip()})
+    known = set(Zone.objects.filter(code__in=codes).values_list("code", flat=True)) if codes else set()
+    unknown = sorted(set(codes) - known)
+    if unknown:
+        raise ApiError(400, _("Unknown zone code(s): %(codes)s.") % {"codes": ", ".join(unknown)})
+    allowed = allowed_zone_codes(request.user)
+    if allowed is None:
+        return codes or None
+    if not codes:
+        return allowed
+    forbidden = sorted(set(codes) - set(allowed))
+    if forbidden:
+        raise ApiError(403, _("You may not see zone(s) %(codes)s.") % {"codes": ", ".join(forbidden)})
+    return codes
+
+
+def positive_int(request, name: str, default: int, maximum: int | None = None) -> int:
+    value = request.GET.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ApiError(400, _("%(name)s must be a whole number.") % {"name": name}) from None
+    if number < 1 or (maximum and number > maximum):
+        raise ApiError(400, _("%(name)s must be between 1 and %(max)s.") % {"name": name, "max": maximum or "∞"})
+    return number
+
+
+@api_view
+def indicators_view(request):
+    period = requested_period(request)
+    codes = requested_zones(request)
+    return ok(contract.payload(period, codes, indicators.compute(period, codes)))
+
+
+@api_view
+def periods_view(request):
+    periods = Return.objects.periods_with_data()
+    return ok(
+        {
+            "periods": [
+                {"id": str(p), "label": p.label(), "start": p.start.isoformat(), "end": p.end.isoformat()}
+                for p in periods
+            ]
+        }
+    )
+
+
+@api_view
+def zones_view(request):
+    zones = Zone.objects.select_related("province").order_by("code")
+    allowed = allowed_zone_codes(request.user)
+    if allowed is not None:
+        zones = zones.filter(code__in=allowed)
+    return ok(
+        {"zones": [{"code": z.code, "name": z.name, "kind": z.kind, "province": z.province.name} for z in zones]}
+    )
+
+
+ENTERPRISE_FIELDS = {
+    "workers": "w",
+    "party_members": "pm",
+    "union_members": "um",
+    "new_union_members": "f_new_union",
+    "introduced_to_party": "f_introduced",
+    "admitted_to_party": "f_admitted",
+    "awareness_class_attendees": "f_awareness",
+    "proposed_for_admission": "f_proposed",
+    "has_party_org": "has_org",
+    "has_union": "has_union",
+    "reported": "reported",
+}
+
+
+BOOLEAN_FIELDS = {"has_party_org", "has_union", "reported"}
+
+
+def _json_value(name, value):
+    """SQLite returns EXISTS as 0/1; the API says true/false."""
+    return bool(value) if name in BOOLEAN_FIELDS else value
+
+
+@api_view
+def enterprises_view(request):
+    """Operating enterprises in scope with their figures for the period (latest return within it)."""
+    period = requested_period(request)
+    codes = requested_zones(request)
+    page_size = positive_int(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    number = positive_int(request, "page", 1)
+    rows = (
+        indicators.enterprise_rows(period, codes)
+        .order_by("tax_code")
+        .values("tax_code", "name", "zone_code", "ownership", *ENTERPRISE_FIELDS.values())
+    )
+    paginator = Paginator(rows, page_size)
+    try:
+        page = paginator.page(number)
+    except EmptyPage:
+        raise ApiError(404, _("Page %(page)s does not exist.") % {"page": number}) from None
+    results = [
+        {
+            "tax_code": row["tax_code"],
+            "name": row["name"],
+            "zone": row["zone_code"],
+            "ownership": row["ownership"],
+            **{name: _json_value(name, row[column]) for name, column in ENTERPRISE_FIELDS.items()},
+        }
+        for row in page.object_list
+    ]
+    return ok(
+        {
+            "period": str(period),
+            "zones": codes or [],
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "page_size": page_size,
+            "results": results,
+        }
+    )

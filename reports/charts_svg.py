@@ -1,0 +1,77 @@
+"""Small vector bar charts for printed reports (WeasyPrint draws SVG; no browser, no JavaScript)."""
+
+from __future__ import annotations
+
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+ROW_HEIGHT = 22
+LABEL_WIDTH = 190
+BAR_WIDTH = 300
+COLOURS = ("#1f4e79", "#a4161a")  # dark blue, dark red: both meet AA contrast on white
+
+
+def _pct_text(value) -> str:
+    if value is None:
+        return _("no data")
+    return f"{number_format(value, decimal_pos=1, use_l10n=True)}%"
+
+
+def bar_chart(title: str, series: list[tuple[str, list[tuple[str, object]]]], scale: float = 100.0) -> str:
+    """Horizontal grouped bars: ``series`` is [(series name, [(category, value or None), ...]), ...].
+
+    Each bar carries its value as text, so the chart is not read by colour alone.
+    """
+    categories = [category for category, _v in series[0][1]] if series else []
+    per_group = len(series)
+    height = 30 + len(categories) * (per_group * ROW_HEIGHT + 8) + 24
+    width = LABEL_WIDTH + BAR_WIDTH + 80
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(title)}" font-family="DejaVu Sans, sans-serif" font-size="11">',
+        f'<text x="0" y="14" font-weight="bold" font-size="12">{escape(title)}</text>',
+    ]
+    y = 30
+    for index, category in enumerate(categories):
+        parts.append(f'<text x="0" y="{y + 14}">{escape(category)}</text>')
+        for number, (name, points) in enumerate(series):
+            value = points[index][1]
+            length = 0 if value is None else max(0.0, min(float(value), scale)) / scale * BAR_WIDTH
+            colour = COLOURS[number % len(COLOURS)]
+            parts.append(
+                f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" height="{ROW_HEIGHT - 8}" fill="{colour}"/>'
+            )
+            label = f"{escape(name)}: {escape(_pct_text(value))}"
+            parts.append(f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + 14}">{label}</text>')
+            y += ROW_HEIGHT
+        y += 8
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above
+
+
+def report_charts(report) -> list[str]:
+    """The printed report's charts: coverage by zone, and the union-member target."""
+    charts = []
+    zone_section = next((s for s in report.sections if s.by == "zone"), None)
+    if zone_section:
+        series = [
+            (
+                _("party organization"),
+                [(label, zone_section.figures[key]["party_org_coverage_pct"]) for key, label in zone_section.columns],
+            ),
+            (_("union"), [(label, zone_section.figures[key]["union_coverage_pct"]) for key, label in zone_section.columns]),
+        ]
+        charts.append(bar_chart(_("Coverage of enterprises by zone"), series))
+    target_pct = report.total["target_new_union_members_pct"]
+    if target_pct is not None:
+        scale = max(100.0, float(target_pct))
+        charts.append(
+            bar_chart(
+                _("New union members since 1 January, % of the year's target"),
+                [(_("achieved"), [(report.scope_label, target_pct)])],
+                scale=scale,
+            )
+        )
+    return charts

@@ -1,0 +1,25 @@
+"""The machine shape of the indicators, shared by the `coverage` command and the JSON API.
+
+Machine formats are locale-independent: plain JSON numbers (percentages like 10.4), null for a
+figure nobody reported.
+"""
+
+import json
+from decimal import Decimal
+
+from reports.periods import Period
+
+
+def json_default(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def payload(period: Period, codes: list[str] | None, figures: dict) -> dict:
+    """``{"period": "2024", "zones": ["BDH", ...], "indicators": {...}}``; ``zones`` is [] for the province."""
+    return {"period": str(period), "zones": list(codes or []), "indicators": figures}
+
+
+def dumps(data) -> str:
+    return json.dumps(data, default=json_default, ensure_ascii=False)
