@@ -111,7 +111,9 @@ def positive_int(request, name: str, default: int, maximum: int | None = None) -
     except ValueError:
         raise ApiError(400, _("%(name)s must be a whole number.") % {"name": name}) from None
     if number < 1 or (maximum and number > maximum):
-        raise ApiError(400, _("%(name)s must be between 1 and %(max)s.") % {"name": name, "max": maximum or "∞"})
+        raise ApiError(
+            400, _("%(name)s must be between 1 and %(max)s.") % {"name": name, "max": maximum or "∞"}
+        )
     return number
 
 
@@ -142,7 +144,11 @@ def zones_view(request):
     if allowed is not None:
         zones = zones.filter(code__in=allowed)
     return ok(
-        {"zones": [{"code": z.code, "name": z.name, "kind": z.kind, "province": z.province.name} for z in zones]}
+        {
+            "zones": [
+                {"code": z.code, "name": z.name, "kind": z.kind, "province": z.province.name} for z in zones
+            ]
+        }
     )
 
 

@@ -59,9 +59,18 @@ def report_charts(report) -> list[str]:
         series = [
             (
                 _("party organization"),
-                [(label, zone_section.figures[key]["party_org_coverage_pct"]) for key, label in zone_section.columns],
+                [
+                    (label, zone_section.figures[key]["party_org_coverage_pct"])
+                    for key, label in zone_section.columns
+                ],
             ),
-            (_("union"), [(label, zone_section.figures[key]["union_coverage_pct"]) for key, label in zone_section.columns]),
+            (
+                _("union"),
+                [
+                    (label, zone_section.figures[key]["union_coverage_pct"])
+                    for key, label in zone_section.columns
+                ],
+            ),
         ]
         charts.append(bar_chart(_("Coverage of enterprises by zone"), series))
     target_pct = report.total["target_new_union_members_pct"]

@@ -62,7 +62,12 @@ def report_page(request):
     if built:
         context["rows"] = [(labels.INDICATOR_LABELS[k], k, built.total[k]) for k in KEYS]
         context["sections"] = [
-            {"section": s, "rows": [(labels.INDICATOR_LABELS[k], k, [s.figures[g][k] for g, _l in s.columns]) for k in KEYS]}
+            {
+                "section": s,
+                "rows": [
+                    (labels.INDICATOR_LABELS[k], k, [s.figures[g][k] for g, _l in s.columns]) for k in KEYS
+                ],
+            }
             for s in built.sections
         ]
         context["charts"] = charts_svg.report_charts(built)
@@ -74,7 +79,10 @@ def report_page(request):
 def report_download(request, file_format):
     form = ReportForm(request.GET, Return.objects.periods_with_data())
     if not form.is_valid():
-        errors = "; ".join(f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}" for f, e in form.errors.items())
+        errors = "; ".join(
+            f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
+            for f, e in form.errors.items()
+        )
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     built = form.build(request.user)
     ExportLog.objects.create(
@@ -85,6 +93,8 @@ def report_download(request, file_format):
         zones=" ".join(built.zones or []),
         filters={"breakdowns": [s.by for s in built.sections]},
     )
-    response = HttpResponse(exports.WRITERS[file_format](built), content_type=exports.CONTENT_TYPES[file_format])
+    response = HttpResponse(
+        exports.WRITERS[file_format](built), content_type=exports.CONTENT_TYPES[file_format]
+    )
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(built, file_format)}"'
     return response

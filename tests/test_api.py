@@ -38,7 +38,12 @@ def test_periods_and_zones(client, viewer):
     client.force_login(viewer)  # a session works as well as a token
     periods = get(client, "api-periods").json()["periods"]
     assert [p["id"] for p in periods] == ["2024", "2024S1", "2024Q1"]
-    assert periods[1] == {"id": "2024S1", "label": "first half of 2024", "start": "2024-01-01", "end": "2024-06-30"}
+    assert periods[1] == {
+        "id": "2024S1",
+        "label": "first half of 2024",
+        "start": "2024-01-01",
+        "end": "2024-06-30",
+    }
     zones = get(client, "api-zones").json()["zones"]
     assert [z["code"] for z in zones] == ["BDH", "BEZ", "DPM", "TL"]
 

@@ -1,0 +1,51 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from enterprises.models import Enterprise, Return
+from reports.indicators import compute
+from reports.periods import Period
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(*args):
+    out = io.StringIO()
+    call_command("generate_synthetic", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_synthetic_data_set_has_realistic_shapes():
+    assert "Loaded 2000 enterprises in 5 zones" in generate(
+        "--enterprises", "2000", "--zones", "5", "--seed", "7"
+    )
+    figures = compute(Period.parse("2024"))
+    assert 1800 <= figures["enterprises"] <= 2000  # a few closed or not yet established
+    assert figures["enterprises_20plus"] < figures["enterprises_under_20"]  # most are small
+    assert 1.0 <= figures["party_org_coverage_pct"] <= 6.0  # a few percent
+    assert 20.0 <= figures["union_coverage_pct"] <= 45.0  # about a third
+    assert Return.objects.filter(period="2024S2").count() > 1500
+    assert Enterprise.objects.filter(zone__code="S001").exists()
+
+
+def test_same_seed_gives_the_same_data():
+    generate("--enterprises", "300", "--zones", "3", "--seed", "11")
+    first = compute(Period.parse("2023S2"))
+    Return.objects.all().delete()
+    from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel
+
+    PartyOrganizationLevel.objects.all().delete()
+    PartyOrganization.objects.all().delete()
+    GrassrootsUnion.objects.all().delete()
+    Enterprise.objects.all().delete()
+    generate("--enterprises", "300", "--zones", "3", "--seed", "11")
+    assert compute(Period.parse("2023S2")) == first
+
+
+def test_refuses_to_load_twice_and_rejects_overlapping_periods():
+    generate("--enterprises", "10", "--zones", "2")
+    with pytest.raises(CommandError, match="already holds a synthetic data set"):
+        generate("--enterprises", "10")
+    with pytest.raises(CommandError, match="must not overlap"):
+        call_command("generate_synthetic", "--enterprises", "10", "--periods", "2024", "2024S1")
