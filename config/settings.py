@@ -115,6 +115,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day-first dates in forms and pages, 3.442 / 344,2% in Vietnamese (config/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -143,3 +145,13 @@ from importlib.util import find_spec  # noqa: E402
 STATICFILES_DIRS += [
     ("vendor/plotly", Path(find_spec("plotly").submodule_search_locations[0]) / "package_data"),
 ]
+
+# Spreadsheet import of returns (enterprises/importing.py, issue 3): limits for the command and the
+# upload page, and where an uploaded file waits between preview and confirmation (a private
+# directory; empty means "coverage-imports" in the system's temporary directory).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 200_000))
+IMPORT_MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024  # what an XLSX may unpack to (zip bombs)
+IMPORT_MAX_COMPRESSION_RATIO = 200
+IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR", "")
+IMPORT_UPLOAD_MAX_AGE = 24 * 3600  # seconds an unconfirmed upload is kept

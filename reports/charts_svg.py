@@ -41,7 +41,8 @@ def bar_chart(title: str, series: list[tuple[str, list[tuple[str, object]]]], sc
             length = 0 if value is None else max(0.0, min(float(value), scale)) / scale * BAR_WIDTH
             colour = COLOURS[number % len(COLOURS)]
             parts.append(
-                f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" height="{ROW_HEIGHT - 8}" fill="{colour}"/>'
+                f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" '
+                f'height="{ROW_HEIGHT - 8}" fill="{colour}"/>'
             )
             label = f"{escape(name)}: {escape(_pct_text(value))}"
             parts.append(f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + 14}">{label}</text>')

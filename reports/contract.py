@@ -17,7 +17,7 @@ def json_default(value):
 
 
 def payload(period: Period, codes: list[str] | None, figures: dict) -> dict:
-    """``{"period": "2024", "zones": ["BDH", ...], "indicators": {...}}``; ``zones`` is [] for the province."""
+    """``{"period": "2024", "zones": ["BDH", ...], "indicators": {...}}``; [] zones: the province."""
     return {"period": str(period), "zones": list(codes or []), "indicators": figures}
 
 

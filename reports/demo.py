@@ -28,6 +28,7 @@ from membership.models import (
     PartyOrganizationLevel,
     PartyOrgLevel,
 )
+from reports import summary
 from reports.models import Target, TargetIndicator
 from zones.models import Province, Zone, ZoneEditor
 from zones.roles import Role
@@ -520,6 +521,9 @@ def seed(*, reset_passwords: bool = False) -> dict:
         ],
         Target.objects.filter(zone__isnull=True, year=2024, indicator=TargetIndicator.NEW_UNION_MEMBERS),
     )
+    # The loads above are bulk writes (no signals): the summary, where there is one, is stale.
+    summary.mark_dirty(zones.values(), summary.summarized_years_from(0))
+    summary.mark_dirty([None], summary.summarized_years_from(0))
     passwords = _demo_users(reset_passwords)
     return {"counts": report, "passwords": passwords}
 

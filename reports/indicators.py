@@ -53,16 +53,36 @@ KEYS = (
     "target_new_union_members_pct",
     "reporting_rate_pct",
 )
-# Added to the contract: the raw parts behind some percentages, for pages and exports.
+# Added to the contract: the raw parts behind some percentages, for pages and exports, and the
+# progress against the other annual targets (DOMAIN.md's target rule applied to each).
 EXTRA_KEYS = (
     "party_members",
     "reporting_enterprises",
+    "without_party_presence",
+    "without_union",
+    "new_party_orgs",
     "new_union_members_ytd",
+    "admitted_to_party_ytd",
+    "new_union_bases_ytd",
+    "new_party_orgs_ytd",
+    "target_admitted_to_party",
+    "target_admitted_to_party_pct",
+    "target_new_union_bases",
+    "target_new_union_bases_pct",
+    "target_new_party_orgs",
+    "target_new_party_orgs_pct",
 )
+# Each annual target and the year-to-date figure it is measured against.
+TARGET_KEYS = {
+    TargetIndicator.NEW_UNION_MEMBERS: ("target_new_union_members", "new_union_members_ytd"),
+    TargetIndicator.ADMITTED_TO_PARTY: ("target_admitted_to_party", "admitted_to_party_ytd"),
+    TargetIndicator.NEW_UNION_BASES: ("target_new_union_bases", "new_union_bases_ytd"),
+    TargetIndicator.NEW_PARTY_ORGS: ("target_new_party_orgs", "new_party_orgs_ytd"),
+}
 PERCENT_KEYS = tuple(k for k in KEYS if k.endswith("_pct"))
 
 SIZE_THRESHOLD = 20
-GROUPINGS = ("zone", "ownership", "size_band", "zone_size_band")
+GROUPINGS = ("zone", "ownership", "size_band", "zone_size_band")  # see GROUP_COLUMNS
 SIZE_20PLUS = "20plus"
 SIZE_UNDER_20 = "under_20"
 
@@ -84,10 +104,9 @@ def zone_codes(zones: Iterable | None) -> list[str] | None:
 def compute(period: Period, zones: Iterable | None = None) -> dict:
     """Every indicator for the scope (``None``: the province) and period."""
     codes = zone_codes(zones)
-    rows = _aggregate(period, codes, by=None)
+    rows = _rows(period, codes, by=None)
     row = rows[0] if rows else {}
-    target = _targets(period.year, codes)
-    return _indicators(row, target)
+    return _indicators(row, _targets(period.year, codes))
 
 
 def breakdown(period: Period, by: str, zones: Iterable | None = None) -> dict:
@@ -102,20 +121,21 @@ def breakdown(period: Period, by: str, zones: Iterable | None = None) -> dict:
     codes = zone_codes(zones)
     zone_targets = _zone_targets(period.year) if by == "zone" else {}
     return {
-        _group_key(by, row["group"]): _indicators(row, zone_targets.get(row["group"]))
-        for row in _aggregate(period, codes, by=by)
+        row["group"]: _indicators(row, zone_targets.get(row["group"], {}))
+        for row in _rows(period, codes, by=by)
     }
 
 
-def _group_key(by: str, group):
-    """``"zone_size_band"`` groups come back as ``"CODE|band"``; split them into ``(zone, band)``."""
-    if by != "zone_size_band":
-        return group
-    zone, _sep, band = group.rpartition("|")
-    return (zone or None, band or None)
+def _rows(period: Period, codes: list[str] | None, by: str | None) -> list[dict]:
+    """From the pre-aggregated summary when the period has one, else live; both give the same rows."""
+    from reports import summary
+
+    if summary.summarized(period):
+        return summary.aggregate(period, codes, by)
+    return _aggregate(period, codes, by)
 
 
-def _indicators(row: dict, target: int | None) -> dict:
+def _indicators(row: dict, targets: dict[str, int]) -> dict:
     enterprises = row.get("enterprises") or 0
     workers_reported = row.get("workers_reporters") or 0
     party_members_reported = row.get("party_members_reporters") or 0
@@ -123,7 +143,6 @@ def _indicators(row: dict, target: int | None) -> dict:
     no_org = row.get("members_no_org") if party_members_reported else None
     with_union = row.get("with_union") or 0
     reporting = row.get("reporting") or 0
-    ytd = row.get("new_union_members_ytd")
     values = {
         "enterprises": enterprises,
         "enterprises_20plus": row.get("size_20plus") if workers_reported else None,
@@ -145,33 +164,43 @@ def _indicators(row: dict, target: int | None) -> dict:
         "admitted_to_party": row.get("admitted_to_party"),
         "awareness_class_attendees": row.get("awareness_class_attendees"),
         "proposed_for_admission": row.get("proposed_for_admission"),
-        "target_new_union_members": target,
-        "target_new_union_members_pct": percent(ytd, target),
         "reporting_rate_pct": percent(reporting, enterprises),
         "party_members": row.get("party_members"),
         "reporting_enterprises": reporting,
-        "new_union_members_ytd": ytd,
+        "without_party_presence": None if no_org is None else enterprises - with_party_org - no_org,
+        "without_union": enterprises - with_union,
+        "new_party_orgs": row.get("new_party_orgs") or 0,
+        "new_union_members_ytd": row.get("new_union_members_ytd"),
+        "admitted_to_party_ytd": row.get("admitted_to_party_ytd"),
+        "new_union_bases_ytd": row.get("new_union_bases_ytd") or 0,
+        "new_party_orgs_ytd": row.get("new_party_orgs_ytd") or 0,
     }
-    return values
+    for indicator, (target_key, ytd_key) in TARGET_KEYS.items():
+        target = targets.get(indicator)
+        values[target_key] = target
+        values[f"{target_key}_pct"] = percent(values[ytd_key], target)
+    return {key: values[key] for key in KEYS + EXTRA_KEYS}
 
 
-def _targets(year: int, codes: list[str] | None) -> int | None:
-    """The province's target, or for zones the sum of theirs when every one of them has one."""
-    targets = Target.objects.filter(indicator=TargetIndicator.NEW_UNION_MEMBERS, year=year)
+def _targets(year: int, codes: list[str] | None) -> dict[str, int]:
+    """Per indicator: the province's target, or for zones the sum of theirs when each one has one."""
+    targets = Target.objects.filter(year=year)
     if codes is None:
-        target = targets.filter(zone__isnull=True).values_list("value", flat=True).first()
-        return target
-    values = list(targets.filter(zone__code__in=codes).values_list("value", flat=True))
-    if not codes or len(values) < len(codes):
-        return None
-    return sum(values)
+        return dict(targets.filter(zone__isnull=True).values_list("indicator", "value"))
+    per_indicator: dict[str, list[int]] = {}
+    for indicator, value in targets.filter(zone__code__in=codes).values_list("indicator", "value"):
+        per_indicator.setdefault(indicator, []).append(value)
+    return {k: sum(v) for k, v in per_indicator.items() if codes and len(v) == len(codes)}
 
 
-def _zone_targets(year: int) -> dict[str, int]:
-    targets = Target.objects.filter(
-        indicator=TargetIndicator.NEW_UNION_MEMBERS, year=year, zone__isnull=False
-    ).values_list("zone__code", "value")
-    return dict(targets)
+def _zone_targets(year: int) -> dict[str, dict[str, int]]:
+    """Zone code -> indicator -> target."""
+    by_zone: dict[str, dict[str, int]] = {}
+    for code, indicator, value in Target.objects.filter(year=year, zone__isnull=False).values_list(
+        "zone__code", "indicator", "value"
+    ):
+        by_zone.setdefault(code, {})[indicator] = value
+    return by_zone
 
 
 def enterprise_rows(period: Period, codes: list[str] | None):
@@ -179,9 +208,10 @@ def enterprise_rows(period: Period, codes: list[str] | None):
 
     Annotations: ``zone_code``; stocks ``w`` (workers), ``pm`` (party members), ``um`` (union
     members) from the latest return reporting each; flows summed over the returns belonging to the
-    period (``f_*``) and from 1 January to the period's end (``ytd_new_union``); ``has_org`` and
-    ``has_union`` from the organizations' own dates; ``reported``; ``new_bases`` (unions founded
-    within the period). Also used by the enterprise table, so that it agrees with the dashboard.
+    period (``f_*``) and from 1 January to the period's end (``ytd_*``); ``has_org`` and
+    ``has_union`` from the organizations' own dates; ``reported``; unions and party organizations
+    founded within the period (``new_bases``, ``new_orgs``) and since 1 January (``ytd_bases``,
+    ``ytd_orgs``). Also used by the enterprise table, so that it agrees with the dashboard.
     """
     returns = Return.objects.order_by()
     belonging = {"enterprise": OuterRef("pk"), "starts_on__gte": period.start, "ends_on__lte": period.end}
@@ -195,14 +225,13 @@ def enterprise_rows(period: Period, codes: list[str] | None):
         per_enterprise = returns.filter(**bounds).values("enterprise").annotate(t=Sum(field))
         return Subquery(per_enterprise.values("t"))
 
-    unions_founded = (
-        GrassrootsUnion.objects.order_by()
-        .filter(enterprise=OuterRef("pk"))
-        .founded_within(period)
-        .values("enterprise")
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
+    def founded(model, host, since):
+        """How many of the enterprise's unions or party organizations were founded since ``since``."""
+        rows = model.objects.order_by().filter(
+            **{host: OuterRef("pk")}, founded_on__gte=since, founded_on__lte=period.end
+        )
+        return Subquery(rows.values(host).annotate(c=Count("pk")).values("c"))
+
     return (
         Enterprise.objects.order_by()
         .in_zones(codes)
@@ -223,12 +252,17 @@ def enterprise_rows(period: Period, codes: list[str] | None):
             ),
             has_union=Exists(GrassrootsUnion.objects.existing_in(period).filter(enterprise=OuterRef("pk"))),
             reported=Exists(returns.filter(**belonging)),
-            new_bases=Subquery(unions_founded),
+            ytd_admitted=total("admitted_to_party", year_to_date),
+            new_bases=founded(GrassrootsUnion, "enterprise", period.start),
+            ytd_bases=founded(GrassrootsUnion, "enterprise", period.year_period.start),
+            new_orgs=founded(PartyOrganization, "host_enterprise", period.start),
+            ytd_orgs=founded(PartyOrganization, "host_enterprise", period.year_period.start),
         )
     )
 
 
 _ROW_COLUMNS = (
+    "zone_id",
     "zone_code",
     "ownership",
     "w",
@@ -243,19 +277,26 @@ _ROW_COLUMNS = (
     "has_org",
     "has_union",
     "reported",
+    "ytd_admitted",
     "new_bases",
+    "ytd_bases",
+    "new_orgs",
+    "ytd_orgs",
 )
 
-_GROUP_EXPRESSIONS = {
-    "zone": "e.zone_code",
-    "ownership": "e.ownership",
-    "size_band": f"CASE WHEN e.w IS NULL THEN NULL WHEN e.w >= {SIZE_THRESHOLD} THEN '{SIZE_20PLUS}' "
-    f"ELSE '{SIZE_UNDER_20}' END",
-}
-# Zone and size band in one text key (SQLite and PostgreSQL both concatenate with ||).
-_GROUP_EXPRESSIONS["zone_size_band"] = (
-    f"COALESCE(e.zone_code, '') || '|' || COALESCE({_GROUP_EXPRESSIONS['size_band']}, '')"
+_SIZE_BAND_SQL = (
+    f"CASE WHEN e.w IS NULL THEN NULL WHEN e.w >= {SIZE_THRESHOLD} THEN '{SIZE_20PLUS}' "
+    f"ELSE '{SIZE_UNDER_20}' END"
 )
+# The columns each grouping groups by; a group's key is the tuple of their values (one: the value).
+GROUP_COLUMNS = {
+    "zone": {"zone": "e.zone_code"},
+    "ownership": {"ownership": "e.ownership"},
+    "size_band": {"size_band": _SIZE_BAND_SQL},
+    "zone_size_band": {"zone": "e.zone_code", "size_band": _SIZE_BAND_SQL},
+    # The pre-aggregated summary (reports.summary) keeps every indicator per zone, ownership and band.
+    "summary": {"zone_id": "e.zone_id", "ownership": "e.ownership", "size_band": _SIZE_BAND_SQL},
+}
 
 # Aggregates over the per-enterprise rows. SUM of nothing reported is NULL, which is what
 # "not reported" must be; counts come back as 0 or as NULL for an empty group.
@@ -275,7 +316,11 @@ _AGGREGATES = {
     "new_union_members": "SUM(e.f_new_union)",
     "new_union_members_non_state": "SUM(CASE WHEN e.ownership IN %(non_state)s THEN e.f_new_union END)",
     "new_union_members_ytd": "SUM(e.ytd_new_union)",
+    "admitted_to_party_ytd": "SUM(e.ytd_admitted)",
     "new_union_bases": "SUM(e.new_bases)",
+    "new_union_bases_ytd": "SUM(e.ytd_bases)",
+    "new_party_orgs": "SUM(e.new_orgs)",
+    "new_party_orgs_ytd": "SUM(e.ytd_orgs)",
     "new_union_bases_non_state": "SUM(CASE WHEN e.ownership IN %(non_state)s THEN e.new_bases END)",
     "introduced_to_party": "SUM(e.f_introduced)",
     "admitted_to_party": "SUM(e.f_admitted)",
@@ -283,28 +328,51 @@ _AGGREGATES = {
     "proposed_for_admission": "SUM(e.f_proposed)",
     "reporting": "SUM(CASE WHEN e.reported THEN 1 ELSE 0 END)",
 }
+# For each figure that may be "not reported", how many enterprises reported it: summary rows keep
+# these so that sums over several rows can tell "nobody reported" (None) from 0.
+REPORTER_COUNTS = {
+    "party_members_in_orgs": "COUNT(CASE WHEN e.has_org THEN e.pm END)",
+    "union_members": "COUNT(e.um)",
+    "new_union_members": "COUNT(e.f_new_union)",
+    "new_union_members_ytd": "COUNT(e.ytd_new_union)",
+    "admitted_to_party_ytd": "COUNT(e.ytd_admitted)",
+    "introduced_to_party": "COUNT(e.f_introduced)",
+    "admitted_to_party": "COUNT(e.f_admitted)",
+    "awareness_class_attendees": "COUNT(e.f_awareness)",
+    "proposed_for_admission": "COUNT(e.f_proposed)",
+}
 
 
-def _aggregate(period: Period, codes: list[str] | None, by: str | None) -> list[dict]:
-    inner_sql, inner_params = enterprise_rows(period, codes).values(*_ROW_COLUMNS).query.sql_with_params()
+def _aggregate(period: Period, codes: list[str] | None, by: str | None, *, enterprises=None) -> list[dict]:
+    """One SQL statement: per-enterprise rows (``enterprise_rows``) aggregated, optionally grouped.
+
+    ``enterprises`` narrows the scope further (a queryset of Enterprise), for the summary's refresh.
+    """
+    rows_qs = enterprise_rows(period, codes)
+    if enterprises is not None:
+        rows_qs = rows_qs.filter(pk__in=enterprises.values("pk"))
+    inner_sql, inner_params = rows_qs.values(*_ROW_COLUMNS).query.sql_with_params()
     non_state = "(" + ", ".join(f"'{o.value}'" for o in NON_STATE_OWNERSHIPS) + ")"
-    columns = [f"{sql % {'non_state': non_state}} AS {name}" for name, sql in _AGGREGATES.items()]
-    group = _GROUP_EXPRESSIONS.get(by) if by else None
-    if group:
-        columns.insert(0, f"{group} AS grp")
+    aggregates = dict(_AGGREGATES)
+    if by == "summary":
+        aggregates |= {f"{name}_n": sql for name, sql in REPORTER_COUNTS.items()}
+    columns = [f"{sql % {'non_state': non_state}} AS {name}" for name, sql in aggregates.items()]
+    group = GROUP_COLUMNS[by] if by else {}
+    columns[:0] = [f"{sql} AS g_{name}" for name, sql in group.items()]
     sql = f"SELECT {', '.join(columns)} FROM ({inner_sql}) e"  # noqa: S608 - only our own SQL fragments
     if group:
-        sql += f" GROUP BY {group}"
+        sql += f" GROUP BY {', '.join(group.values())}"
     with connection.cursor() as cursor:
         cursor.execute(sql, inner_params)
         names = [c[0] for c in cursor.description]
         rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     for row in rows:
-        row["group"] = row.pop("grp", None)
         for name, value in row.items():
             # PostgreSQL returns SUM(integer) as a numeric (Decimal); figures are whole numbers.
             if isinstance(value, Decimal):
                 row[name] = int(value)
+        keys = tuple(row.pop(f"g_{name}") for name in group)
+        row["group"] = keys[0] if len(keys) == 1 else keys
     if by is None and rows and not rows[0]["enterprises"]:
         return []
     return rows

@@ -80,3 +80,97 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.kind} {self.file_format} {self.period}"
+
+
+# --- Pre-aggregated figures (reports.summary) -------------------------------------------------
+
+# Columns of a summary row: every additive figure of one group, and for each figure that may be
+# "not reported" (``*_n``) how many enterprises reported it, so that sums keep "no data" apart from 0.
+SUMMARY_FIGURES = (
+    "enterprises",
+    "workers",
+    "workers_reporters",
+    "size_20plus",
+    "size_under_20",
+    "with_party_org",
+    "party_members_in_orgs",
+    "party_members_in_orgs_n",
+    "party_members",
+    "party_members_reporters",
+    "members_no_org",
+    "with_union",
+    "union_members",
+    "union_members_n",
+    "new_union_members",
+    "new_union_members_n",
+    "new_union_members_ytd",
+    "new_union_members_ytd_n",
+    "admitted_to_party_ytd",
+    "admitted_to_party_ytd_n",
+    "new_union_bases",
+    "new_union_bases_ytd",
+    "new_party_orgs",
+    "new_party_orgs_ytd",
+    "introduced_to_party",
+    "introduced_to_party_n",
+    "admitted_to_party",
+    "admitted_to_party_n",
+    "awareness_class_attendees",
+    "awareness_class_attendees_n",
+    "proposed_for_admission",
+    "proposed_for_admission_n",
+    "reporting",
+)
+
+
+class CoverageSummary(models.Model):
+    """Every indicator's additive parts for one zone, period, ownership and size band."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, null=True, related_name="+")
+    period = models.CharField(max_length=6)
+    ownership = models.CharField(max_length=20)
+    size_band = models.CharField(max_length=10, null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "zone", "ownership", "size_band"],
+                name="unique_summary_group",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["period", "zone"], name="summary_period_zone")]
+
+    def __str__(self):
+        return f"{self.period} {self.zone_id} {self.ownership} {self.size_band}"
+
+
+for _name in SUMMARY_FIGURES:
+    CoverageSummary.add_to_class(_name, models.BigIntegerField(null=True))
+
+
+class SummarizedPeriod(models.Model):
+    """A period whose summary rows exist; other periods are computed live."""
+
+    period = models.CharField(max_length=6, unique=True)
+    built_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.period
+
+
+class SummaryDirty(models.Model):
+    """A zone's year whose summary rows are out of date; refreshed before the next read.
+
+    Written in the same transaction as the change that made it dirty. ``zone_key`` is the zone's
+    id, or 0 for enterprises outside every zone.
+    """
+
+    zone_key = models.BigIntegerField()
+    year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["zone_key", "year"], name="unique_summary_dirty")]
+
+    def __str__(self):
+        return f"{self.zone_key} {self.year}"

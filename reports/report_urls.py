@@ -4,5 +4,7 @@ from reports import report_views
 
 urlpatterns = [
     path("", report_views.report_page, name="report"),
-    re_path(r"^download\.(?P<file_format>csv|xlsx|pdf)$", report_views.report_download, name="report-download"),
+    re_path(
+        r"^download\.(?P<file_format>csv|xlsx|pdf)$", report_views.report_download, name="report-download"
+    ),
 ]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from enterprises.models import Enterprise, Return
 from enterprises.text import fold
 from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel
+from reports import summary
 from reports.periods import Period
 from zones.models import Province, Zone, ZoneKind
 
@@ -140,6 +141,7 @@ def generate(*, enterprises: int, zones: int, periods: list[str], seed: int) -> 
         _returns(rng, plan, first_id, periods, now),
     )
     _reset_sequences([Enterprise, PartyOrganization, GrassrootsUnion])
+    summary.mark_dirty(zone_ids, summary.summarized_years_from(0))  # bulk loads send no signals
     return counts
 
 

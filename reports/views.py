@@ -1,28 +1,54 @@
-from django.core.exceptions import ValidationError
+"""Dashboard pages: the province, the zones of one kind together, one zone. Every role may view them."""
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
 
-from enterprises.models import Return
-from reports import indicators
-from reports.periods import Period
-from zones.access import role_required
+from enterprises.tables import EnterpriseTable
+from reports import dashboard, indicators
+from zones.access import get_zone_for_user, role_required
+from zones.models import Zone, ZoneKind
 
 
-def selected_period(request, available: list[Period]) -> Period | None:
-    """The period asked for in ``?period=``, else the latest with data."""
-    asked = request.GET.get("period")
-    if asked:
-        try:
-            return Period.parse(asked)
-        except ValidationError:
-            raise Http404(_("Unknown period.")) from None
-    return available[0] if available else None
+def _render(request, scope, periods, period, **extra):
+    context = {"periods": periods, "period": period, "scope": scope, **extra}
+    zones = scope.zones if scope.kind == "province" else list(Zone.objects.order_by("code"))
+    context["zone_links"] = zones
+    context["zone_groups"] = dashboard.zone_groups(zones)
+    if period:
+        context.update(dashboard.Dashboard(period, scope, periods).context())
+    return render(request, "reports/dashboard.html", context)
 
 
 @role_required()
 def home(request):
-    periods = Return.objects.periods_with_data()
-    period = selected_period(request, periods)
-    figures = indicators.compute(period) if period else None
-    return render(request, "reports/home.html", {"periods": periods, "period": period, "figures": figures})
+    periods, period = dashboard.period_choice(request)
+    scope = dashboard.province_scope(_("The whole province"))
+    return _render(
+        request, scope, periods, period, outside_organizations=dashboard.hosted_outside_enterprises()
+    )
+
+
+@role_required()
+def zone_kind_detail(request, kind):
+    """All zones of one kind together: the three industrial zones of the press report's figures."""
+    if kind not in ZoneKind.values:
+        raise Http404(_("Unknown kind of zone."))
+    zones = list(Zone.objects.filter(kind=kind).order_by("code"))
+    if not zones:
+        raise Http404(_("No zone of this kind."))
+    periods, period = dashboard.period_choice(request)
+    return _render(request, dashboard.kind_scope(kind, zones), periods, period)
+
+
+@role_required()
+def zone_detail(request, code):
+    zone = get_zone_for_user(request.user, code)
+    periods, period = dashboard.period_choice(request)
+    table = None
+    if period:
+        rows = indicators.enterprise_rows(period, [zone.code]).order_by("search_name", "tax_code")
+        table = EnterpriseTable(rows, exclude=("zone_code",))
+        RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return _render(request, dashboard.zone_scope(zone), periods, period, zone=zone, table=table)

@@ -381,11 +381,55 @@ def _populate(n):
 
 def test_query_count_does_not_grow_with_the_number_of_enterprises(django_assert_num_queries):
     _populate(5)
-    with django_assert_num_queries(2):  # the aggregate over enterprises, the target
+    with django_assert_num_queries(3):  # is the period summarized? (no), the aggregate, the targets
         compute(Y2024, ["BDH", "DPM"])
     _populate(60)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         figures = compute(Y2024, ["BDH", "DPM"])
     assert figures["enterprises"] == 33  # 3 of the first 5, 30 of the next 60
-    with django_assert_num_queries(2):  # the grouped aggregate, the zones' targets
+    with django_assert_num_queries(3):  # summarized?, the grouped aggregate, the zones' targets
         indicators.breakdown(Y2024, "zone")
+
+
+# --- the other annual targets and the counts behind the dashboard's segments ----------------------
+
+
+def test_every_target_is_measured_against_its_year_to_date_figure():
+    from reports.models import TargetIndicator
+
+    e = f.enterprise(None)
+    f.report(e, "2024Q1", workers=100, admitted_to_party=3)
+    f.report(e, "2024Q2", workers=100, admitted_to_party=1)
+    f.union(e, founded=dt.date(2024, 2, 1))
+    f.party_org(e, founded=dt.date(2024, 5, 1))
+    f.party_org(f.enterprise(None), founded=dt.date(2023, 5, 1))
+    f.target(8, indicator=TargetIndicator.ADMITTED_TO_PARTY)
+    f.target(4, indicator=TargetIndicator.NEW_UNION_BASES)
+    f.target(3, indicator=TargetIndicator.NEW_PARTY_ORGS)
+    q2 = compute(Period.parse("2024Q2"))
+    assert (q2["admitted_to_party"], q2["admitted_to_party_ytd"]) == (1, 4)
+    assert q2["target_admitted_to_party_pct"] == Decimal("50.0")
+    assert (q2["new_union_bases"], q2["new_union_bases_ytd"]) == (0, 1)
+    assert q2["target_new_union_bases_pct"] == Decimal("25.0")
+    assert (q2["new_party_orgs"], q2["new_party_orgs_ytd"]) == (1, 1)
+    assert q2["target_new_party_orgs_pct"] == Decimal("33.3")
+    assert q2["target_new_union_members"] is None
+    assert q2["target_new_union_members_pct"] is None
+
+
+def test_enterprises_without_party_presence_or_union():
+    with_org, loose, none, silent = (f.enterprise() for _ in range(4))
+    f.party_org(with_org)
+    f.union(with_org)
+    f.report(loose, "2024S1", workers=5, party_members=2)
+    f.report(none, "2024S1", workers=5, party_members=0)
+    figures = compute(Y2024)
+    assert figures["without_party_presence"] == 2  # "none" and "silent" (nobody reported members there)
+    assert figures["without_union"] == 3
+    f.enterprise()
+    assert compute(Y2024)["without_union"] == 4
+
+
+def test_without_party_presence_is_null_when_nobody_reported_party_members():
+    f.report(f.enterprise(), "2024S1", workers=5)
+    assert compute(Y2024)["without_party_presence"] is None

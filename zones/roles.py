@@ -86,15 +86,16 @@ def ensure_role_groups(**kwargs):
 
 
 def role_of(user) -> Role | None:
+    """The user's strongest role; looked up once per user object (i.e. once per request)."""
     if not user.is_authenticated:
         return None
     if user.is_superuser:
         return Role.ADMINISTRATOR
-    names = {g.name for g in user.groups.all()}
-    for role in (Role.ADMINISTRATOR, Role.ZONE_EDITOR, Role.VIEWER):
-        if role.value in names:
-            return role
-    return None
+    if not hasattr(user, "_coverage_role"):
+        names = set(user.groups.values_list("name", flat=True))
+        strongest_first = (Role.ADMINISTRATOR, Role.ZONE_EDITOR, Role.VIEWER)
+        user._coverage_role = next((role for role in strongest_first if role.value in names), None)
+    return user._coverage_role
 
 
 def is_administrator(user) -> bool:

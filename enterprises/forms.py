@@ -1,0 +1,354 @@
+"""Data-entry forms for zone boards: the enterprise form, closing, choosing a grid, closing periods,
+and the period grid itself (a spreadsheet of returns validated and saved as a whole)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from enterprises import rules
+from enterprises.models import Enterprise, Return
+from enterprises.services import RETURN_FIELDS
+from reports.periods import Period
+from zones.access import editable_zones
+from zones.models import Zone
+from zones.roles import is_administrator
+
+TAX_CODE_TAKEN = _("An enterprise with this tax code is already registered.")
+ZONE_REQUIRED = _("Choose one of your zones: only administrators register enterprises outside every zone.")
+ESTABLISHED_AFTER_CLOSED = _("The enterprise closed on %(closed)s, before this establishment date.")
+OVERLAPPING_RETURN = _(
+    "This enterprise already has a return for %(other)s, which overlaps %(period)s: correct that one instead."
+)
+CHANGED_MEANWHILE = _(
+    "%(who)s saved this row at %(when)s while you were editing: the newer values are shown. "
+    "Your values were %(yours)s; enter your changes again if they still apply."
+)
+CHANGED_MEANWHILE_UNKNOWN = _(
+    "Someone saved this row while you were editing: the newer values are shown. "
+    "Your values were %(yours)s; enter your changes again if they still apply."
+)
+PERIOD_NOT_STARTED = _("%(period)s has not started yet: its returns cannot be entered.")
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it reads and writes ISO dates whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class EnterpriseForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Enterprise
+        fields = ["tax_code", "name", "zone", "ownership", "established_on"]
+        widgets = {"established_on": DateInput}
+        error_messages = {"tax_code": {"unique": TAX_CODE_TAKEN}}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = self.fields["zone"]
+        zone.queryset = editable_zones(user)
+        if is_administrator(user):
+            zone.empty_label = _("Outside every zone")
+        else:
+            zone.required = True
+            zone.error_messages["required"] = ZONE_REQUIRED
+        self.fields["version"].initial = self.instance.version
+
+    def clean_tax_code(self):
+        return self.cleaned_data["tax_code"].strip()
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_established_on(self):
+        day = self.cleaned_data["established_on"]
+        for _field, message in rules.check_not_future("established_on", day, timezone.localdate()):
+            raise ValidationError(message)
+        closed = self.instance.closed_on
+        if day and closed and day > closed:
+            raise ValidationError(ESTABLISHED_AFTER_CLOSED % {"closed": date_format(closed)})
+        return day
+
+
+class EnterpriseCloseForm(forms.Form):
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, enterprise: Enterprise, **kwargs):
+        super().__init__(
+            *args, initial={"closed_on": enterprise.closed_on, "version": enterprise.version}, **kwargs
+        )
+        if enterprise.closed_on:
+            # Already closed: the date can be corrected, or cleared to mark it operating again.
+            self.fields["closed_on"].required = False
+            self.fields["closed_on"].help_text = _(
+                "Leave empty if the enterprise is in fact still operating."
+            )
+
+
+class PeriodField(forms.CharField):
+    """A period identifier (2024, 2024S1, 2024Q3), cleaned to a ``Period``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Period"))
+        kwargs.setdefault("max_length", 6)
+        kwargs.setdefault("help_text", _("A year (2024), a half year (2024S1) or a quarter (2024Q3)."))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return Period.parse(super().clean(value))
+
+
+class GridStartForm(forms.Form):
+    zone = forms.ModelChoiceField(queryset=Zone.objects.none(), label=_("Zone"), to_field_name="code")
+    period = PeriodField()
+
+    def __init__(self, *args, user, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = editable_zones(user)
+        self.fields["zone"].queryset = zones
+        # Suggest the half year in progress, and the editor's zone when there is only one.
+        today = today or timezone.localdate()
+        self.fields["period"].initial = str(Period(today.year, "S", 1 if today.month <= 6 else 2))
+        own = list(zones[:2])
+        if len(own) == 1:
+            self.fields["zone"].initial = own[0].code
+
+    def clean_period(self):
+        period = self.cleaned_data["period"]
+        for _field, message in rules.check_period_not_future(period, timezone.localdate()):
+            raise ValidationError(message)
+        return period
+
+
+class PeriodLockForm(forms.Form):
+    zone = forms.ModelChoiceField(queryset=Zone.objects.all(), label=_("Zone"))
+    period = PeriodField()
+
+
+# --- The period grid --------------------------------------------------------------------------
+
+
+@dataclass
+class GridCell:
+    field: str
+    label: str
+    name: str  # the input's name, e.g. "e42-workers"
+    id: str  # the input's id, target of the error summary's links
+    value: str  # what the input shows
+    error: str = ""
+
+
+@dataclass
+class GridRow:
+    enterprise: Enterprise
+    current: Return | None  # the enterprise's return for exactly this period
+    blocking: Return | None  # a return for an overlapping period: the row is read-only
+    version: int  # the version the form carries (0: no return yet)
+    values: dict  # parsed values (None: not reported)
+    cells: list[GridCell] = field(default_factory=list)
+    error: str = ""  # about the whole row: overlap, someone else's save
+    posted: bool = False  # the row was on the page the user submitted
+    warnings: list[str] = field(default_factory=list)  # data-quality flags, not errors
+
+    @property
+    def anchor(self) -> str:
+        return f"row-{self.enterprise.pk}"
+
+    @property
+    def invalid(self) -> bool:
+        return bool(self.error) or any(cell.error for cell in self.cells)
+
+
+@dataclass
+class GridChanges:
+    creates: list[Return]
+    updates: list[Return]
+    deletes: list[Return]
+
+    def __len__(self):
+        return len(self.creates) + len(self.updates) + len(self.deletes)
+
+
+# Rows per grid page. Each row posts its 8 cells and a version: 100 rows stay under Django's
+# DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000), and a page renders in well under a second.
+GRID_PAGE_SIZE = 100
+_POSTED_ROW = re.compile(r"^e(\d+)-version$")
+ROWS_MOVED = _(
+    "Some rows of the page you saved are no longer in this grid (an enterprise was moved to another "
+    "zone or closed meanwhile). Nothing was saved: check the rows shown and save again."
+)
+
+
+class PeriodGrid:
+    """One zone and one period: a row per operating enterprise, prefilled with its return.
+
+    Three queries whatever the number of enterprises: their count, one page of them
+    (``GRID_PAGE_SIZE``), and their returns overlapping the period. With ``data`` (a POST), the rows
+    are the enterprises the page posted, so that an enterprise registered meanwhile cannot shift
+    rows between pages; every cell is parsed and checked with the same rules as the import
+    (``enterprises.rules``), and ``is_valid()`` is true only if every cell is. An empty cell means
+    "not reported". A row whose version differs from the saved one was changed by someone else
+    meanwhile: it is marked and shows the newer values.
+    """
+
+    fields = RETURN_FIELDS
+
+    def __init__(self, *, zone: Zone, period: Period, data=None, page: int = 1, today=None):
+        self.zone, self.period, self.data, self.page = zone, period, data, page
+        labels = {name: Return._meta.get_field(name).verbose_name for name in self.fields}
+        self.columns = [(name, labels[name]) for name in self.fields]
+        operating = (
+            Enterprise.objects.filter(zone=zone)
+            .operating_in(period)
+            .only("pk", "tax_code", "name", "search_name", "zone_id", "ownership", "version")
+            .order_by("search_name", "tax_code")
+        )
+        self.total = operating.count()
+        self.moved = False
+        if data is None:
+            start = (page - 1) * GRID_PAGE_SIZE
+            enterprises = list(operating[start : start + GRID_PAGE_SIZE])
+        else:
+            posted = {int(m[1]) for key in data if (m := _POSTED_ROW.match(key))}
+            enterprises = list(operating.filter(pk__in=posted)) if len(posted) <= GRID_PAGE_SIZE else []
+            self.moved = len(enterprises) != len(posted)
+        exact, blocking = {}, {}
+        overlapping = Return.objects.filter(
+            enterprise__in=[e.pk for e in enterprises], starts_on__lte=period.end, ends_on__gte=period.start
+        ).order_by("starts_on")
+        for ret in overlapping:
+            if ret.period == str(period):
+                exact[ret.enterprise_id] = ret
+            else:
+                blocking.setdefault(ret.enterprise_id, ret)
+        self.rows = [self._row(e, exact.get(e.pk), blocking.get(e.pk), labels) for e in enterprises]
+        self.not_started = bool(rules.check_period_not_future(period, today or timezone.localdate()))
+
+    @property
+    def pages(self) -> list[int]:
+        return list(range(1, (self.total - 1) // GRID_PAGE_SIZE + 2)) if self.total else [1]
+
+    @property
+    def first_row(self) -> int:
+        return (self.page - 1) * GRID_PAGE_SIZE + 1
+
+    @property
+    def last_row(self) -> int:
+        return min(self.total, self.page * GRID_PAGE_SIZE)
+
+    def _row(self, enterprise, current, blocking, labels) -> GridRow:
+        saved = {name: getattr(current, name) if current else None for name in self.fields}
+        prefix = f"e{enterprise.pk}"
+        row = GridRow(
+            enterprise=enterprise,
+            current=current,
+            blocking=blocking,
+            version=current.version if current else 0,
+            values=dict(saved),
+        )
+        shown = {name: "" if value is None else str(value) for name, value in saved.items()}
+        errors = {}
+        if self.data is not None and f"{prefix}-version" in self.data:
+            row.posted = True
+            typed = {name: (self.data.get(f"{prefix}-{name}") or "").strip() for name in self.fields}
+            for name, text in typed.items():
+                value, problem = rules.parse_count(text)
+                if problem:
+                    errors[name] = problem
+                row.values[name] = value
+            parsed = {name: value for name, value in row.values.items() if name not in errors}
+            for name, problem in rules.check_figures(parsed, self.fields):
+                errors.setdefault(name, problem)
+            seen_version = self.data.get(f"{prefix}-version")
+            changed = row.values != saved or errors
+            if blocking and any(typed.values()):
+                row.error = str(OVERLAPPING_RETURN % {"other": blocking.period, "period": self.period})
+            elif changed and seen_version != str(row.version):
+                # Someone else saved this row meanwhile: show theirs, and say what the user typed.
+                yours = ", ".join(
+                    f"{labels[n]} {typed[n] or '–'}" for n in self.fields if typed[n] != shown[n]
+                )
+                row.error = self._conflict_message(current, yours or "–")
+                row.values, errors = dict(saved), {}
+            else:
+                shown = typed
+        for name in self.fields:
+            row.cells.append(
+                GridCell(
+                    field=name,
+                    label=labels[name],
+                    name=f"{prefix}-{name}",
+                    id=f"cell-{enterprise.pk}-{name}",
+                    value=shown[name],
+                    error=errors.get(name, ""),
+                )
+            )
+        return row
+
+    @staticmethod
+    def _conflict_message(current, yours: str) -> str:
+        record = current.history.select_related("history_user").first() if current else None
+        if record and record.history_user:
+            when = date_format(timezone.localtime(record.history_date), "SHORT_DATETIME_FORMAT")
+            return str(
+                CHANGED_MEANWHILE % {"who": record.history_user.get_username(), "when": when, "yours": yours}
+            )
+        return str(CHANGED_MEANWHILE_UNKNOWN % {"yours": yours})
+
+    def is_valid(self) -> bool:
+        return not self.not_started and not self.moved and not any(row.invalid for row in self.rows)
+
+    @property
+    def problems(self) -> list[tuple[str, str, str]]:
+        """Every bad cell or row as ``(anchor id, where, message)``, for the summary above the grid."""
+        found = [("problems", "", str(ROWS_MOVED))] if self.moved else []
+        for row in self.rows:
+            if row.error:
+                found.append((row.anchor, row.enterprise.name, row.error))
+            for cell in row.cells:
+                if cell.error:
+                    found.append((cell.id, f"{row.enterprise.name} – {cell.label}", cell.error))
+        return found
+
+    def changes(self) -> GridChanges:
+        """What saving writes: rows typed into for the first time, changed rows, fully cleared rows."""
+        changes = GridChanges([], [], [])
+        for row in self.rows:
+            if not row.posted or row.blocking:
+                continue
+            saved = {name: getattr(row.current, name) if row.current else None for name in self.fields}
+            if row.values == saved:
+                continue
+            if row.current is None:
+                changes.creates.append(
+                    Return(enterprise=row.enterprise, period=str(self.period), **row.values)
+                )
+            elif all(value is None for value in row.values.values()):
+                changes.deletes.append(row.current)
+            else:
+                for name, value in row.values.items():
+                    setattr(row.current, name, value)
+                changes.updates.append(row.current)
+        return changes
+
+    def attach_warnings(self, flags) -> None:
+        """Show data-quality flags (not errors) beside the rows they concern."""
+        by_enterprise = {}
+        for flag in flags:
+            if flag.enterprise_id:
+                by_enterprise.setdefault(flag.enterprise_id, []).append(flag.message)
+        for row in self.rows:
+            row.warnings = by_enterprise.get(row.enterprise.pk, [])

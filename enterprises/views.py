@@ -1,0 +1,131 @@
+"""The enterprise table (filtered, sorted, paginated) and the enterprise page. Read-only for every role."""
+
+from django.db.models import Sum
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from enterprises.filters import EnterpriseFilter
+from enterprises.tables import TIEBREAK, EnterpriseTable
+from membership.models import Attachment
+from membership.views import organization_history
+from reports import charts, indicators
+from reports.dashboard import period_choice
+from reports.indicators import percent
+from reports.periods import Period
+from zones.access import get_enterprise_for_user, role_required
+
+
+@method_decorator(role_required(), name="dispatch")
+class EnterpriseListView(SingleTableMixin, FilterView):
+    """Operating enterprises of the selected period with their figures, as the dashboard counts them.
+
+    Queries: the periods with data, the zone choices of the filter form, the count, the page.
+    """
+
+    table_class = EnterpriseTable
+    filterset_class = EnterpriseFilter
+    template_name = "enterprises/enterprise_list.html"
+    table_pagination = {"per_page": 50}
+
+    def get_queryset(self):
+        self.periods, self.period = period_choice(self.request)
+        # With no returns at all, the table still lists the enterprises operating this year.
+        period = self.period or Period.year_of(timezone.localdate().year)
+        self.period = period
+        return indicators.enterprise_rows(period, None).order_by(*TIEBREAK)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "periods": self.periods, "period": self.period}
+
+
+STOCKS = (
+    ("workers", gettext_lazy("Workers")),
+    ("party_members", gettext_lazy("Party members")),
+    ("union_members", gettext_lazy("Union members")),
+)
+FLOWS = (
+    ("new_union_members", gettext_lazy("New union members")),
+    ("awareness_class_attendees", gettext_lazy("Sent to awareness classes")),
+    ("proposed_for_admission", gettext_lazy("Proposed for admission")),
+    ("introduced_to_party", gettext_lazy("Introduced by the union")),
+    ("admitted_to_party", gettext_lazy("Admitted to the party")),
+)
+
+
+@role_required()
+def enterprise_detail(request, pk):
+    """Returns over time, organizations with their history, pipeline figures. Nine queries."""
+    enterprise = get_enterprise_for_user(request.user, pk)
+    periods, period = period_choice(request)
+    returns = list(enterprise.returns.order_by("starts_on", "ends_on"))
+    organizations = [
+        (organization, organization_history(organization, list(organization.levels.all())))
+        for organization in enterprise.party_organizations.prefetch_related("levels").order_by("founded_on")
+    ]
+    unions = list(enterprise.unions.order_by("founded_on"))
+    attachment = Attachment.objects.filter(enterprise=enterprise).select_related("organization").first()
+    row = indicators.enterprise_rows(period, None).filter(pk=pk).first() if period else None
+    # Flows since the first return: the returns of one enterprise never overlap, so they add up.
+    totals = enterprise.returns.aggregate(**{key: Sum(key) for key, _label in FLOWS})
+
+    stock_labels = [(key, str(label)) for key, label in STOCKS]
+    flow_labels = [(key, str(label)) for key, label in FLOWS]
+    x = [r.period for r in returns]
+    stock_chart = charts.lines(
+        x, [(label, [getattr(r, key) for r in returns]) for key, label in stock_labels], _("people")
+    )
+    flow_chart = charts.lines(
+        x, [(label, [getattr(r, key) for r in returns]) for key, label in flow_labels], _("people")
+    )
+    pipeline = [
+        (
+            _("since the first return"),
+            totals["awareness_class_attendees"],
+            totals["proposed_for_admission"],
+            totals["admitted_to_party"],
+            totals["introduced_to_party"],
+        )
+    ]
+    if row is not None:
+        pipeline.insert(
+            0, (period.label(), row.f_awareness, row.f_proposed, row.f_admitted, row.f_introduced)
+        )
+    pipeline_rows = [
+        {
+            "label": label,
+            "awareness": awareness,
+            "proposed": proposed,
+            "proposed_pct": percent(proposed, awareness),
+            "admitted": admitted,
+            "admitted_pct": percent(admitted, proposed),
+            "introduced": introduced,
+            "introduced_admitted_pct": percent(admitted, introduced),
+        }
+        for label, awareness, proposed, admitted, introduced in pipeline
+    ]
+    return render(
+        request,
+        "enterprises/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "periods": periods,
+            "period": period,
+            "row": row,
+            "returns": [
+                (Period.parse(r.period), [getattr(r, key) for key, _label in (*STOCKS, *FLOWS)])
+                for r in returns
+            ],
+            "columns": [label for _key, label in (*stock_labels, *flow_labels)],
+            "organizations": organizations,
+            "unions": unions,
+            "attachment": attachment,
+            "pipeline": pipeline_rows,
+            "stock_chart": stock_chart,
+            "flow_chart": flow_chart,
+        },
+    )

@@ -1,0 +1,103 @@
+"""Party organization pages: the list, and one organization's members over time and level history.
+
+Members over time come from the organization's own returns (OrganizationReturn) when it is hosted
+by another body, such as the Business Association cell; from its host enterprise's returns otherwise.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Q, Subquery
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from enterprises.models import Return
+from membership.models import PartyOrganization, PartyOrganizationLevel, PartyOrgLevel
+from reports import charts
+from reports.periods import Period
+from zones.access import get_party_organization_for_user, role_required
+
+
+@role_required()
+def organization_list(request):
+    """Every party organization with its newest level; ``?outside=1``: those hosted outside enterprises."""
+    latest_level = PartyOrganizationLevel.objects.filter(organization=OuterRef("pk")).order_by("-since")
+    organizations = (
+        PartyOrganization.objects.select_related("host_enterprise__zone")
+        .annotate(level=Subquery(latest_level.values("level")[:1]))
+        .order_by("name", "pk")
+    )
+    outside = request.GET.get("outside") == "1"
+    if outside:
+        organizations = organizations.filter(host_enterprise__isnull=True)
+    query = request.GET.get("q", "").strip()
+    if query:
+        organizations = organizations.filter(Q(name__icontains=query) | Q(host_body__icontains=query))
+    page = Paginator(organizations, 50).get_page(request.GET.get("page"))
+    levels = dict(PartyOrgLevel.choices)
+    for organization in page:
+        organization.level_label = levels.get(organization.level, "")
+    return render(
+        request, "membership/organization_list.html", {"page": page, "outside": outside, "q": query}
+    )
+
+
+@role_required()
+def organization_detail(request, pk):
+    """Founding, level changes, dissolution, members over time, attached enterprises. Five queries."""
+    organization = get_party_organization_for_user(request.user, pk)
+    levels = list(organization.levels.order_by("since"))
+    attachments = list(organization.attachments.select_related("enterprise").order_by("enterprise__name"))
+    if organization.host_enterprise_id:
+        source = Return.objects.filter(enterprise_id=organization.host_enterprise_id)
+        source_label = _("returns of the host enterprise")
+    else:
+        source = organization.returns.all()
+        source_label = _("the organization's own returns")
+    members = [
+        (Period.parse(period), value)
+        for period, value in source.filter(party_members__isnull=False)
+        .order_by("starts_on", "ends_on")
+        .values_list("period", "party_members")
+    ]
+    chart = charts.lines(
+        [str(p) for p, _value in members],
+        [(_("Party members"), [v for _p, v in members])],
+        _("party members"),
+    )
+    return render(
+        request,
+        "membership/organization_detail.html",
+        {
+            "organization": organization,
+            "current_level": levels[-1].get_level_display() if levels else None,
+            "history": organization_history(organization, levels),
+            "members": members,
+            "source_label": source_label,
+            "attachments": attachments,
+            "chart": chart,
+        },
+    )
+
+
+def organization_history(organization, levels) -> list[tuple]:
+    """(date, what happened): founding, each level change, dissolution. ``levels`` oldest first."""
+    founding_level = (
+        levels[0].get_level_display() if levels and levels[0].since <= organization.founded_on else None
+    )
+    if organization.founding_members is not None:
+        founded = (
+            _("Founded as a %(level)s with %(n)s members")
+            if founding_level
+            else _("Founded with %(n)s members")
+        )
+    else:
+        founded = _("Founded as a %(level)s") if founding_level else _("Founded")
+    events = [
+        (organization.founded_on, founded % {"level": founding_level, "n": organization.founding_members})
+    ]
+    later = levels[1:] if founding_level else levels
+    events += [
+        (level.since, _("Became a %(level)s") % {"level": level.get_level_display()}) for level in later
+    ]
+    if organization.dissolved_on:
+        events.append((organization.dissolved_on, _("Dissolved")))
+    return sorted(events, key=lambda event: event[0])

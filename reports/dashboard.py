@@ -1,0 +1,555 @@
+"""What a dashboard page shows: headline cards, charts and their tables, from the indicator engine.
+
+A page covers a *scope*: the whole province, the zones of one kind (the industrial zones together)
+or one zone. Every figure comes from ``reports.indicators``; this module only arranges it (and
+subtracts, for "neither" and "without a union", parts the engine counted). Each chart bar and
+headline figure carries the link to the enterprise table filtered to exactly the enterprises behind
+it, with the same filters the table offers (``enterprises/filters.py``).
+
+Cost: each ``indicators.compute`` is two queries and runs once per period (cached per page); the
+trend is capped at ``TREND_PERIODS`` periods, so a page's query count is fixed whatever the number of
+enterprises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from enterprises.models import Ownership, Return
+from membership.models import PartyOrganization
+from reports import charts, indicators
+from reports.indicators import SIZE_20PLUS, SIZE_UNDER_20, percent
+from reports.models import TargetIndicator
+from reports.periods import Period
+from reports.templatetags.figures import figure, pct
+from zones.models import Zone, ZoneKind
+
+TREND_PERIODS = 8
+OUTSIDE = "none"  # the enterprise table's zone filter value for "outside every zone"
+
+
+@dataclass
+class Scope:
+    """The enterprises a page covers: ``codes=None`` is the province (enterprises outside zones too)."""
+
+    title: str
+    codes: list[str] | None
+    zones: list[Zone] = field(default_factory=list)  # the zones its figures are broken down by
+    kind: str = "province"  # "province", "group" (zones of one kind) or "zone"
+
+
+@dataclass
+class Card:
+    title: str
+    value: object
+    is_pct: bool
+    delta: object
+    url: str
+    note: str = ""
+
+
+@dataclass
+class Chart:
+    """A figure with the sentence saying what it shows and its numbers as an accessible table."""
+
+    id: str
+    title: str
+    description: str
+    figure: dict
+    headers: list[str]
+    rows: list[list[tuple[str, str]]]  # cells as (text, url); the first cell heads its row
+
+
+def selected_period(request, available: list[Period]) -> Period | None:
+    """The period asked for in ``?period=`` (404 when malformed), else the latest with data."""
+    asked = request.GET.get("period")
+    if asked:
+        try:
+            return Period.parse(asked)
+        except ValidationError:
+            raise Http404(_("Unknown period.")) from None
+    return available[0] if available else None
+
+
+def period_choice(request) -> tuple[list[Period], Period | None]:
+    """The periods that have data (for the picker, newest first) and the one selected. One query."""
+    periods = Return.objects.periods_with_data()
+    return periods, selected_period(request, periods)
+
+
+def table_url(period: Period, codes: list[str] | None = None, **filters) -> str:
+    """The enterprise table for the period, restricted to ``codes`` (None: all) and ``filters``."""
+    query = {"period": str(period)}
+    if codes:
+        query["zone"] = codes
+    query.update({k: v for k, v in filters.items() if v is not None})
+    return f"{reverse('enterprise-list')}?{urlencode(query, doseq=True)}"
+
+
+def province_scope(title: str) -> Scope:
+    return Scope(title=title, codes=None, zones=list(Zone.objects.order_by("code")))
+
+
+def kind_title(kind: str, count: int) -> str:
+    return _("%(kind)s: all %(n)s") % {"kind": str(ZoneKind(kind).label).capitalize(), "n": count}
+
+
+def kind_scope(kind: str, zones: list[Zone]) -> Scope:
+    codes = [z.code for z in zones]
+    return Scope(title=kind_title(kind, len(zones)), codes=codes, zones=zones, kind="group")
+
+
+def zone_scope(zone: Zone) -> Scope:
+    return Scope(title=zone.name, codes=[zone.code], zones=[zone], kind="zone")
+
+
+def zone_groups(zones: list[Zone]) -> list[tuple[str, str]]:
+    """Zone kinds with more than one zone, as (kind, title): each gets a page for its zones together."""
+    counts: dict[str, int] = {}
+    for zone in zones:
+        counts[zone.kind] = counts.get(zone.kind, 0) + 1
+    return [(kind, kind_title(kind, n)) for kind, n in counts.items() if n > 1]
+
+
+def trend_periods(period: Period, with_data: list[Period]) -> list[Period]:
+    """Up to ``TREND_PERIODS`` periods of the selected one's length that have data, oldest first."""
+    same_kind = sorted(p for p in with_data if p.kind == period.kind and p <= period)
+    if period not in same_kind:
+        same_kind.append(period)
+    return same_kind[-TREND_PERIODS:]
+
+
+def _delta(current, previous):
+    if current is None or previous is None:
+        return None
+    return current - previous
+
+
+class Dashboard:
+    """Assembles one page; ``compute`` results are cached per period so each runs once."""
+
+    def __init__(self, period: Period, scope: Scope, with_data: list[Period]):
+        self.period = period
+        self.scope = scope
+        self.with_data = with_data
+        self._computed: dict[Period, dict] = {}
+
+    def figures(self, period: Period) -> dict:
+        if period not in self._computed:
+            self._computed[period] = indicators.compute(period, self.scope.codes)
+        return self._computed[period]
+
+    def url(self, codes=None, **filters) -> str:
+        return table_url(self.period, self.scope.codes if codes is None else codes, **filters)
+
+    def context(self) -> dict:
+        current = self.figures(self.period)
+        previous_period = self.period.previous()
+        previous = self.figures(previous_period)
+        charts_ = [*self.coverage_charts(current), self.trend_rates(), self.trend_members()]
+        targets = self.targets_chart(current)
+        if targets:
+            charts_.append(targets)
+        charts_ += self.pipeline_charts(current)
+        return {
+            "figures": current,
+            "previous_period": previous_period,
+            "cards": self.cards(current, previous),
+            "charts": charts_,
+            "table_url": self.url(),
+        }
+
+    # --- headline cards ---------------------------------------------------------------------
+
+    def cards(self, now: dict, before: dict) -> list[Card]:
+        def card(title, key, url, note="", is_pct=False):
+            return Card(title, now[key], is_pct, _delta(now[key], before[key]), url, note)
+
+        members_no_org = format_html(
+            '<a href="{}">{}</a>',
+            self.url(party="members_no_org"),
+            _("including %(n)s with party members but no organization")
+            % {"n": figure(now["with_party_members_no_org"])},
+        )
+        return [
+            card(
+                _("Enterprises"),
+                "enterprises",
+                self.url(),
+                _("operating; %(n)s with 20 or more workers") % {"n": figure(now["enterprises_20plus"])},
+            ),
+            card(
+                _("Party organization coverage"),
+                "party_org_coverage_pct",
+                self.url(party="org"),
+                _("%(n)s enterprises with a party organization") % {"n": figure(now["with_party_org"])},
+                is_pct=True,
+            ),
+            card(_("Party presence"), "party_presence_pct", self.url(party="presence"), members_no_org, True),
+            card(
+                _("Union coverage"),
+                "union_coverage_pct",
+                self.url(union="yes"),
+                _("%(n)s enterprises with a grassroots union") % {"n": figure(now["with_union"])},
+                is_pct=True,
+            ),
+            card(
+                _("Party members"),
+                "party_members",
+                self.url(sort="-pm"),
+                _("%(n)s in enterprises with a party organization")
+                % {"n": figure(now["party_members_in_orgs"])},
+            ),
+            card(
+                _("Union members"),
+                "union_members",
+                self.url(sort="-um"),
+                _("%(n)s new in the period") % {"n": figure(now["new_union_members"])},
+            ),
+            card(
+                _("New union members"),
+                "new_union_members",
+                self.url(sort="-f_new_union"),
+                _("%(pct)s of target: %(ytd)s of %(target)s since 1 January")
+                % {
+                    "pct": pct(now["target_new_union_members_pct"]),
+                    "ytd": figure(now["new_union_members_ytd"]),
+                    "target": figure(now["target_new_union_members"]),
+                }
+                if now["target_new_union_members"] is not None
+                else _("no target set for %(year)s") % {"year": self.period.year},
+            ),
+            card(
+                _("Reporting rate"),
+                "reporting_rate_pct",
+                self.url(reporting="reported"),
+                _("%(n)s enterprises reported") % {"n": figure(now["reporting_enterprises"])},
+                is_pct=True,
+            ),
+        ]
+
+    # --- 1 and 2: coverage by zone (or size band) and by ownership ----------------------------
+
+    def coverage_charts(self, current: dict) -> list[Chart]:
+        if self.scope.kind == "zone":
+            bands = indicators.breakdown(self.period, "size_band", self.scope.codes)
+            groups = [(_("All enterprises"), current, {})]
+            groups += [(label, bands.get(band), {"size": key}) for band, key, label in self._bands()]
+            if None in bands:
+                groups.append((_("Workers not reported"), bands[None], {"size": "unknown"}))
+            party = self._party_chart(
+                [(_("All enterprises"), groups)], _("Party coverage by enterprise size")
+            )
+            union_groups = None  # one zone: no comparison between zones
+        else:
+            by_zone = indicators.breakdown(self.period, "zone", self.scope.codes)
+            by_zone_band = indicators.breakdown(self.period, "zone_size_band", self.scope.codes)
+            places = [(z.name, z.code) for z in self.scope.zones]
+            if self.scope.codes is None and None in by_zone:
+                places.append((_("Outside every zone"), None))
+            series = [
+                (
+                    _("All enterprises"),
+                    [(name, by_zone.get(code), self._zone_filter(code)) for name, code in places],
+                )
+            ]
+            for band, key, label in self._bands():
+                groups = [
+                    (name, by_zone_band.get((code, band)), {**self._zone_filter(code), "size": key})
+                    for name, code in places
+                ]
+                series.append((label, groups))
+            party = self._party_chart(series, _("Party coverage by zone"))
+            union_groups = series[0][1]
+        by_ownership = indicators.breakdown(self.period, "ownership", self.scope.codes)
+        ownership_groups = [
+            (str(label).capitalize(), by_ownership.get(value), {"ownership": value})
+            for value, label in Ownership.choices
+        ]
+        charts_ = [party]
+        if union_groups:
+            charts_.append(self._union_chart("union-zone", _("Union coverage by zone"), union_groups))
+        charts_.append(
+            self._union_chart("union-ownership", _("Union coverage by ownership"), ownership_groups)
+        )
+        return charts_
+
+    @staticmethod
+    def _bands():
+        return [
+            (SIZE_20PLUS, "20plus", _("20 or more workers")),
+            (SIZE_UNDER_20, "under_20", _("Fewer than 20 workers")),
+        ]
+
+    def _zone_filter(self, code) -> dict:
+        return {"zone": [code or OUTSIDE]}
+
+    def _group_url(self, filters: dict, **more) -> str:
+        filters = {**filters, **more}
+        codes = filters.pop("zone", None)
+        return self.url(codes, **filters)
+
+    def _party_chart(self, series, title) -> Chart:
+        segments = [
+            ("org", _("With a party organization")),
+            ("members_no_org", _("Party members, no organization")),
+            ("neither", _("Neither")),
+        ]
+        plotted, rows = [], []
+        for split_no, (split, groups) in enumerate(series):
+            bars = []
+            for label, f, filters in groups:
+                values = {
+                    "org": f and f["with_party_org"],
+                    "members_no_org": f and f["with_party_members_no_org"],
+                    "neither": f and f["without_party_presence"],
+                }
+                urls = {key: self._group_url(filters, party=key) for key, _label in segments}
+                bars.append({"label": label, "values": values, "urls": urls})
+                heading = label if split_no == 0 else f"{label} – {split.lower()}"
+                rows.append(
+                    [
+                        (heading, ""),
+                        (figure(f and f["enterprises"]), self._group_url(filters) if f else ""),
+                        *[
+                            (figure(values[key]), urls[key] if values[key] else "")
+                            for key, _label in segments
+                        ],
+                        (pct(f and f["party_org_coverage_pct"]), ""),
+                        (pct(f and f["party_presence_pct"]), ""),
+                        (figure(f and f["party_members_in_orgs"]), ""),
+                    ]
+                )
+            plotted.append((split, bars))
+        headers = [
+            _("Group"),
+            _("Enterprises"),
+            *[label for _key, label in segments],
+            _("Party organization coverage"),
+            _("Party presence"),
+            _("Party members in organizations"),
+        ]
+        description = _(
+            "Share of operating enterprises with a party organization, with party members but no "
+            "organization, or neither; the labels are numbers of enterprises. Click a bar for the list."
+        )
+        if len(series) > 1:
+            description += " " + _("The buttons show enterprises with 20 or more workers or fewer than 20.")
+        figure_ = charts.stacked_shares(plotted, segments, _("% of operating enterprises"))
+        return Chart("coverage", title, description, figure_, headers, rows)
+
+    def _union_chart(self, chart_id, title, groups) -> Chart:
+        segments = [("yes", _("With a grassroots union")), ("no", _("Without a union"))]
+        bars, rows = [], []
+        for label, f, filters in groups:
+            values = {"yes": f and f["with_union"], "no": f and f["without_union"]}
+            urls = {key: self._group_url(filters, union=key) for key, _label in segments}
+            bars.append({"label": label, "values": values, "urls": urls})
+            rows.append(
+                [
+                    (label, ""),
+                    (figure(f and f["enterprises"]), self._group_url(filters) if f else ""),
+                    *[(figure(values[key]), urls[key] if values[key] else "") for key, _label in segments],
+                    (pct(f and f["union_coverage_pct"]), ""),
+                    (figure(f and f["union_members"]), ""),
+                    (figure(f and f["new_union_members"]), ""),
+                ]
+            )
+        headers = [
+            _("Group"),
+            _("Enterprises"),
+            *[label for _key, label in segments],
+            _("Union coverage"),
+            _("Union members"),
+            _("New union members"),
+        ]
+        description = _(
+            "Share of operating enterprises with a grassroots union; the labels are numbers of "
+            "enterprises. Click a bar for the list."
+        )
+        figure_ = charts.stacked_shares([(title, bars)], segments, _("% of operating enterprises"))
+        return Chart(chart_id, title, description, figure_, headers, rows)
+
+    # --- 3: trends --------------------------------------------------------------------------
+
+    def _trend(self):
+        periods = trend_periods(self.period, self.with_data)
+        return periods, [self.figures(p) for p in periods]
+
+    def trend_rates(self) -> Chart:
+        periods, values = self._trend()
+        keys = [
+            ("party_org_coverage_pct", _("Party organization coverage")),
+            ("party_presence_pct", _("Party presence")),
+            ("union_coverage_pct", _("Union coverage")),
+            ("reporting_rate_pct", _("Reporting rate")),
+        ]
+        figure_ = charts.lines(
+            [str(p) for p in periods],
+            [(label, [v[key] for v in values]) for key, label in keys],
+            _("% of operating enterprises"),
+            percent=True,
+        )
+        rows = [
+            [(p.label(), ""), *[(pct(v[key]), "") for key, _label in keys]]
+            for p, v in zip(periods, values, strict=True)
+        ]
+        return Chart(
+            "trend-rates",
+            _("Coverage over time"),
+            _("Coverage and reporting rates in the last %(n)s periods of this length that have data.")
+            % {"n": len(periods)},
+            figure_,
+            [_("Period"), *[label for _key, label in keys]],
+            rows,
+        )
+
+    def trend_members(self) -> Chart:
+        periods, values = self._trend()
+        keys = [
+            ("party_members", _("Party members")),
+            ("union_members", _("Union members")),
+            ("new_union_members", _("New union members")),
+            ("admitted_to_party", _("Admitted to the party")),
+        ]
+        figure_ = charts.lines(
+            [str(p) for p in periods],
+            [(label, [v[key] for v in values]) for key, label in keys],
+            _("people"),
+        )
+        rows = [
+            [(p.label(), ""), *[(figure(v[key]), "") for key, _label in keys]]
+            for p, v in zip(periods, values, strict=True)
+        ]
+        return Chart(
+            "trend-members",
+            _("Members over time"),
+            _(
+                "Party and union members at the end of each period, and new members during it; a gap "
+                "means no data."
+            ),
+            figure_,
+            [_("Period"), *[label for _key, label in keys]],
+            rows,
+        )
+
+    # --- 4: annual targets --------------------------------------------------------------------
+
+    def targets_chart(self, current: dict) -> Chart | None:
+        sorts = {
+            TargetIndicator.NEW_UNION_MEMBERS: "-f_new_union",
+            TargetIndicator.ADMITTED_TO_PARTY: "-f_admitted",
+        }
+        rows = []
+        for indicator, label in TargetIndicator.choices:
+            target_key, ytd_key = indicators.TARGET_KEYS[indicator]
+            target = current[target_key]
+            if target is None:
+                continue
+            actual, share = current[ytd_key], current[f"{target_key}_pct"]
+            sort = sorts.get(indicator)
+            url = self.url(sort=sort) if sort else ""
+            rows.append(
+                {
+                    "label": str(label).capitalize(),
+                    "pct": share,
+                    "actual": actual,
+                    "target": target,
+                    "url": url,
+                }
+            )
+        table = [
+            [
+                (r["label"], ""),
+                (figure(r["target"]), ""),
+                (figure(r["actual"]), r["url"]),
+                (pct(r["pct"]), ""),
+            ]
+            for r in rows
+        ]
+        if not rows:
+            return None
+        return Chart(
+            "targets",
+            _("Progress against the %(year)s targets") % {"year": self.period.year},
+            _("How much of each annual target was reached from 1 January to %(end)s; 100%% is the target.")
+            % {"end": date_format(self.period.end, "SHORT_DATE_FORMAT")},
+            charts.target_progress(rows),
+            [_("Target"), _("Annual target"), _("Reached"), _("% of target")],
+            table,
+        )
+
+    # --- 5: the recruitment pipeline ------------------------------------------------------------
+
+    def pipeline_charts(self, f: dict) -> list[Chart]:
+        party = [
+            (_("Sent to party awareness classes"), f["awareness_class_attendees"], None, "-f_awareness"),
+            (
+                _("Proposed for admission"),
+                f["proposed_for_admission"],
+                percent(f["proposed_for_admission"], f["awareness_class_attendees"]),
+                "-f_proposed",
+            ),
+            (
+                _("Admitted to the party"),
+                f["admitted_to_party"],
+                percent(f["admitted_to_party"], f["proposed_for_admission"]),
+                "-f_admitted",
+            ),
+        ]
+        union = [
+            (_("Union members introduced to the party"), f["introduced_to_party"], None, "-f_introduced"),
+            (
+                _("Admitted to the party"),
+                f["admitted_to_party"],
+                percent(f["admitted_to_party"], f["introduced_to_party"]),
+                "-f_admitted",
+            ),
+        ]
+        return [
+            self._pipeline_chart(
+                "pipeline-party",
+                _("Recruitment pipeline"),
+                _("Steps towards party membership in the period, each with its share of the step before."),
+                party,
+            ),
+            self._pipeline_chart(
+                "pipeline-union",
+                _("From union to party"),
+                _("Union members introduced to the party in the period and those admitted."),
+                union,
+            ),
+        ]
+
+    def _pipeline_chart(self, chart_id, title, description, steps) -> Chart:
+        plotted = [
+            {"label": label, "value": value, "rate": rate, "url": self.url(sort=sort)}
+            for label, value, rate, sort in steps
+        ]
+        rows = [
+            [(label, ""), (figure(value), self.url(sort=sort)), (pct(rate) if rate is not None else "", "")]
+            for label, value, rate, sort in steps
+        ]
+        return Chart(
+            chart_id,
+            title,
+            description,
+            charts.pipeline(plotted),
+            [_("Step"), _("People"), _("Of the step before")],
+            rows,
+        )
+
+
+def hosted_outside_enterprises():
+    """Party organizations hosted by another body (the Business Association cell), for the province page."""
+    return PartyOrganization.objects.filter(host_enterprise__isnull=True).only(
+        "name", "host_body", "founded_on"
+    )[:20]

@@ -1,0 +1,66 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import Target, TargetIndicator
+from zones.models import Zone
+
+TARGET_EXISTS = _(
+    "There is already a target for “%(indicator)s” in %(year)s for %(scope)s: edit that one instead."
+)
+PROVINCE = _("the whole province")
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class TargetForm(forms.Form):
+    """An annual target: one per indicator, year and scope (the province, or one zone)."""
+
+    indicator = forms.ChoiceField(label=_("Indicator"), choices=TargetIndicator.choices)
+    zone = forms.ModelChoiceField(
+        label=_("Scope"),
+        queryset=Zone.objects.all(),
+        required=False,
+        empty_label=PROVINCE,
+        help_text=_("The whole province, or one zone."),
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+    value = forms.IntegerField(label=_("Target value"), min_value=0, max_value=2_147_483_647)
+
+    def __init__(self, *args, instance: Target | None = None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "indicator": instance.indicator,
+                    "zone": instance.zone,
+                    "year": instance.year,
+                    "value": instance.value,
+                },
+            )
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        clash = Target.objects.filter(indicator=data["indicator"], year=data["year"], zone=data["zone"])
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                TARGET_EXISTS
+                % {
+                    "indicator": TargetIndicator(data["indicator"]).label,
+                    "year": data["year"],
+                    "scope": data["zone"] or PROVINCE,
+                },
+                code="duplicate",
+            )
+        return data
+
+    def save(self) -> Target:
+        target = self.instance or Target()
+        for name in ("indicator", "zone", "year", "value"):
+            setattr(target, name, self.cleaned_data[name])
+        target.save()
+        return target

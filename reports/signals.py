@@ -1,0 +1,77 @@
+"""Keep the summary (reports.summary) true on every single-object save or delete.
+
+Bulk writes (imports, the period grid, data loads) send no signals: they call
+``summary.mark_dirty`` themselves.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from enterprises.models import Enterprise, Return
+from membership.models import GrassrootsUnion, PartyOrganization
+from reports import summary
+
+# Enterprise fields that change indicators (name and tax code do not).
+_ENTERPRISE_FIELDS = ("zone_id", "ownership", "established_on", "closed_on")
+
+
+def _year(day, default):
+    return day.year if day else default
+
+
+@receiver(post_save, sender=Return)
+@receiver(post_delete, sender=Return)
+def return_changed(sender, instance, **kwargs):
+    zone_id = Enterprise.objects.filter(pk=instance.enterprise_id).values_list("zone_id", flat=True).first()
+    summary.mark_dirty([zone_id], [int(instance.period[:4])])
+
+
+@receiver(pre_save, sender=Enterprise)
+def remember_enterprise(sender, instance, **kwargs):
+    instance._summary_before = (
+        Enterprise.objects.filter(pk=instance.pk).values(*_ENTERPRISE_FIELDS).first() if instance.pk else None
+    )
+
+
+@receiver(post_save, sender=Enterprise)
+@receiver(post_delete, sender=Enterprise)
+def enterprise_changed(sender, instance, **kwargs):
+    before = getattr(instance, "_summary_before", None)
+    now = {f: getattr(instance, f) for f in _ENTERPRISE_FIELDS}
+    if before == now:
+        return
+    zones = [now["zone_id"]] + ([before["zone_id"]] if before else [])
+    summary.mark_dirty(zones, summary.summarized_years_from(0))
+
+
+def _organization_changed(instance, enterprise_id, dates):
+    if enterprise_id is None:
+        return  # hosted by another body: counted in no enterprise's figures
+    zone_id = Enterprise.objects.filter(pk=enterprise_id).values_list("zone_id", flat=True).first()
+    first = min(_year(d, 9999) for d in dates)
+    summary.mark_dirty([zone_id], summary.summarized_years_from(first))
+
+
+@receiver(pre_save, sender=PartyOrganization)
+@receiver(pre_save, sender=GrassrootsUnion)
+def remember_dates(sender, instance, **kwargs):
+    before = (
+        sender.objects.filter(pk=instance.pk).values("founded_on", "dissolved_on").first()
+        if instance.pk
+        else None
+    )
+    instance._summary_dates = list(before.values()) if before else []
+
+
+@receiver(post_save, sender=PartyOrganization)
+@receiver(post_delete, sender=PartyOrganization)
+def party_organization_changed(sender, instance, **kwargs):
+    dates = [instance.founded_on, instance.dissolved_on, *getattr(instance, "_summary_dates", [])]
+    _organization_changed(instance, instance.host_enterprise_id, dates)
+
+
+@receiver(post_save, sender=GrassrootsUnion)
+@receiver(post_delete, sender=GrassrootsUnion)
+def union_changed(sender, instance, **kwargs):
+    dates = [instance.founded_on, instance.dissolved_on, *getattr(instance, "_summary_dates", [])]
+    _organization_changed(instance, instance.enterprise_id, dates)

@@ -1,0 +1,161 @@
+"""Pre-aggregated figures, so that dashboards do not scan the base tables on every request.
+
+A summary row holds the additive parts of every indicator for one (zone, period, ownership, size
+band). The indicator engine sums them for a scope instead of computing live, and the result is
+exactly the live one: the rows are produced by the engine's own aggregate, and each figure that may
+be "not reported" carries a count of reporters so that a sum of nothing stays ``None``.
+
+Keeping it true: every change marks its zone's year dirty in the same transaction (model signals
+for single saves and deletes, ``mark_dirty`` for bulk writes), and a read first refreshes the dirty
+zone-years it needs. A saved return therefore shows on the next page view, and saving stays cheap.
+Only periods listed in ``SummarizedPeriod`` are summarized (``python manage.py rebuild_summaries``);
+others are computed live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from enterprises.models import NON_STATE_OWNERSHIPS, Enterprise
+from reports import indicators
+from reports.models import SUMMARY_FIGURES, CoverageSummary, SummarizedPeriod, SummaryDirty
+from reports.periods import Period
+from zones.models import Zone
+
+OUTSIDE_ZONES = 0  # zone_key of enterprises outside every zone
+
+
+def summarized(period: Period) -> bool:
+    return SummarizedPeriod.objects.filter(period=str(period)).exists()
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def mark_dirty(zone_ids: Iterable[int | None], years: Iterable[int]) -> None:
+    """Record that these zones' figures for these years changed (call inside the writing transaction)."""
+    keys = {(zone_id or OUTSIDE_ZONES, year) for zone_id in set(zone_ids) for year in set(years)}
+    if not keys:
+        return
+    SummaryDirty.objects.bulk_create(
+        [SummaryDirty(zone_key=zone, year=year) for zone, year in keys], ignore_conflicts=True
+    )
+
+
+def mark_returns_dirty(returns: Iterable) -> None:
+    """``mark_dirty`` for returns written in bulk (no signals): their enterprises' zones and years."""
+    returns = list(returns)
+    enterprise_ids = {r.enterprise_id for r in returns}
+    zone_ids = Enterprise.objects.filter(pk__in=enterprise_ids).values_list("zone_id", flat=True).distinct()
+    mark_dirty(zone_ids, {int(r.period[:4]) for r in returns})
+
+
+def summarized_years_from(year: int) -> list[int]:
+    """Years with summary rows from ``year`` on: a founding or closing date affects every later period."""
+    years = {int(p[:4]) for p in SummarizedPeriod.objects.values_list("period", flat=True)}
+    return sorted(y for y in years if y >= year)
+
+
+@transaction.atomic
+def build(period: Period) -> int:
+    """(Re)build every summary row of one period from the live computation; returns the row count."""
+    CoverageSummary.objects.filter(period=str(period)).delete()
+    rows = indicators._aggregate(period, None, "summary")
+    CoverageSummary.objects.bulk_create([_summary_row(period, row) for row in rows], batch_size=2000)
+    SummarizedPeriod.objects.update_or_create(period=str(period))
+    return len(rows)
+
+
+def rebuild(periods: Iterable[Period]) -> dict[str, int]:
+    SummaryDirty.objects.all().delete()
+    return {str(p): build(p) for p in periods}
+
+
+def _summary_row(period: Period, row: dict) -> CoverageSummary:
+    zone_id, ownership, size_band = row["group"]
+    return CoverageSummary(
+        period=str(period),
+        zone_id=zone_id,
+        ownership=ownership,
+        size_band=size_band,
+        **{name: row.get(name) for name in SUMMARY_FIGURES},
+    )
+
+
+def refresh(codes: list[str] | None, year: int) -> None:
+    """Bring the summary rows of the dirty zone-years in scope up to date before reading them."""
+    dirty = SummaryDirty.objects.filter(year=year)
+    if codes is not None:
+        dirty = dirty.filter(zone_key__in=Zone.objects.filter(code__in=codes).values("id"))
+    if not dirty.exists():
+        return
+    periods = [
+        Period.parse(p)
+        for p in SummarizedPeriod.objects.filter(period__startswith=str(year)).values_list(
+            "period", flat=True
+        )
+    ]
+    with transaction.atomic():
+        # Locking the markers serializes concurrent refreshes; a writer marking the same zone-year
+        # waits for this transaction and its marker survives it, so no change is ever lost.
+        for marker in dirty.select_for_update():
+            zone_id = marker.zone_key or None
+            scope = (
+                Enterprise.objects.filter(zone_id=zone_id)
+                if zone_id
+                else Enterprise.objects.filter(zone=None)
+            )
+            for period in periods:
+                CoverageSummary.objects.filter(period=str(period), zone_id=zone_id).delete()
+                rows = indicators._aggregate(period, None, "summary", enterprises=scope)
+                CoverageSummary.objects.bulk_create([_summary_row(period, row) for row in rows])
+            marker.delete()
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+# Figures read back as None when no enterprise reported them: (sum column, reporter count column).
+_REPORTED = {
+    "workers": "workers_reporters",
+    "party_members": "party_members_reporters",
+    **{name: f"{name}_n" for name in indicators.REPORTER_COUNTS},
+}
+_GROUP_FIELDS = {
+    "zone": ["zone__code"],
+    "ownership": ["ownership"],
+    "size_band": ["size_band"],
+    "zone_size_band": ["zone__code", "size_band"],
+}
+
+
+def aggregate(period: Period, codes: list[str] | None, by: str | None) -> list[dict]:
+    """The same rows as the live ``indicators._aggregate``, summed from the summary."""
+    refresh(codes, period.year)
+    rows = CoverageSummary.objects.filter(period=str(period))
+    if codes is not None:
+        rows = rows.filter(zone__code__in=codes)
+    non_state = Q(ownership__in=[o.value for o in NON_STATE_OWNERSHIPS])
+    # Aliased "s_<name>": an aggregate may not share its name with the column another one sums.
+    sums = {f"s_{name}": Sum(name) for name in SUMMARY_FIGURES}
+    sums["s_new_union_members_non_state"] = Sum("new_union_members", filter=non_state)
+    sums["s_new_union_members_non_state_n"] = Sum("new_union_members_n", filter=non_state)
+    sums["s_new_union_bases_non_state"] = Sum("new_union_bases", filter=non_state)
+    fields = _GROUP_FIELDS[by] if by else []
+    if fields:
+        result = list(rows.order_by().values(*fields).annotate(**sums))
+    else:
+        result = [rows.aggregate(**sums)]
+    result = [{name.removeprefix("s_"): value for name, value in row.items()} for row in result]
+    reported = {**_REPORTED, "new_union_members_non_state": "new_union_members_non_state_n"}
+    for row in result:
+        for name, count in reported.items():
+            if not row.get(count):
+                row[name] = None
+        keys = tuple(row.pop(f) for f in fields)
+        row["group"] = keys[0] if len(keys) == 1 else keys
+    if by is None and not result[0]["enterprises"]:
+        return []
+    return result

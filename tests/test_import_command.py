@@ -1,0 +1,95 @@
+"""`manage.py import_returns FILE`: all or nothing, every bad row printed, the exit status says which."""
+
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from enterprises.models import Enterprise, Return
+from tests.test_import_helpers import EXAMPLE, row, snapshot, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    call_command("import_returns", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_imports_a_file_and_reports_counts():
+    out, _err = run(str(EXAMPLE))
+    assert "Imported 4 rows: 4 returns created, 0 updated, 0 unchanged; 3 enterprises created" in out
+    assert Return.objects.count() == 4
+
+
+def test_reimporting_reports_every_row_unchanged():
+    run(str(EXAMPLE))
+    before = snapshot()
+    out, _err = run(str(EXAMPLE))
+    assert "0 returns created, 0 updated, 4 unchanged" in out
+    assert snapshot() == before
+
+
+def test_bad_rows_are_all_printed_and_nothing_is_written(tmp_path):
+    path = write_csv(tmp_path / "bad.csv", [row(), row(tax_code="12", workers="x"), row(period="2024X")])
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"3 error\(s\) in 2 row\(s\); nothing was imported"):
+        call_command("import_returns", str(path), stderr=err)
+    assert Enterprise.objects.count() == 0
+    assert err.getvalue().splitlines() == [
+        f"{path}: line 3, column tax_code: “12”: A tax code is 10 digits, or 10 digits, a hyphen and "
+        "3 digits "
+        "for a branch (0101234567-001).",
+        f"{path}: line 3, column workers: “x” is not a whole number.",
+        f"{path}: line 4, column period: “2024X” is not a period: use a year (2024), a half year (2024S1, "
+        "2024S2) or a quarter (2024Q1 to 2024Q4).",
+    ]
+
+
+def test_an_unreadable_file_is_a_clear_error(tmp_path):
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")
+    with pytest.raises(CommandError, match="is not a CSV or XLSX file"):
+        run(str(tmp_path / "a.pdf"))
+    with pytest.raises(CommandError, match="No such file"):
+        run(str(tmp_path / "missing.csv"))
+
+
+def test_dry_run_writes_nothing():
+    out, _err = run(str(EXAMPLE), "--dry-run")
+    assert out.startswith("Would import 4 rows: 4 returns created")
+    assert Enterprise.objects.count() == 0
+
+
+def test_as_a_user_the_zones_of_that_user_bind_the_import(tmp_path, editor_dpm):
+    with pytest.raises(CommandError):
+        run(str(write_csv(tmp_path / "a.csv", [row(zone="BDH")])), "--user", "editor-dpm")
+    run(str(write_csv(tmp_path / "b.csv", [row(zone="DPM")])), "--user", "editor-dpm")
+    assert Return.history.get().history_user == editor_dpm
+    with pytest.raises(CommandError, match="Unknown user: nobody"):
+        run(str(EXAMPLE), "--user", "nobody")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_exit_status_tells_success(tmp_path):
+    """The contract: a non-zero exit status and every bad row on the terminal."""
+    root = Path(__file__).resolve().parent.parent
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    env = {"DATABASE_URL": database, "PATH": "/usr/bin:/bin"}
+
+    def manage(*args):
+        command = [sys.executable, "manage.py", *args]
+        return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+
+    assert manage("migrate", "-v0").returncode == 0
+    bad = write_csv(tmp_path / "bad.csv", [row(workers="-1"), row(tax_code="5300100002", zone="NOPE")])
+    failed = manage("import_returns", str(bad))
+    assert failed.returncode == 1
+    assert "line 2, column workers: -1 is negative" in failed.stderr
+    assert "line 3, column zone: Unknown zone code “NOPE”" in failed.stderr
+    good = manage("import_returns", str(EXAMPLE))
+    assert good.returncode == 0, good.stderr
+    assert "4 returns created" in good.stdout

@@ -1,0 +1,186 @@
+"""The pre-aggregated summary gives exactly the live figures, after any data and any edit."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from enterprises.models import Enterprise, Ownership, Return
+from membership.models import GrassrootsUnion, PartyOrganization
+from reports import demo, indicators, summary
+from reports.models import SummaryDirty
+from reports.periods import Period
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+PERIODS = [Period.parse(p) for p in ("2023", "2023S2", "2024", "2024S1", "2024Q2")]
+SCOPES = [None, ["BDH"], ["BDH", "DPM"], ["BEZ"]]
+
+
+def live(period, codes):
+    """The live computation, bypassing the summary."""
+    rows = indicators._aggregate(period, indicators.zone_codes(codes), None)
+    return indicators._indicators(rows[0] if rows else {}, indicators._targets(period.year, codes))
+
+
+def assert_summary_equals_live():
+    for period in PERIODS:
+        assert summary.summarized(period)
+        for codes in SCOPES:
+            assert indicators.compute(period, codes) == live(period, codes), (period, codes)
+        for by in indicators.GROUPINGS:
+            expected = {
+                row["group"]: indicators._indicators(
+                    row, indicators._zone_targets(period.year).get(row["group"], {})
+                )
+                for row in indicators._aggregate(period, None, by)
+            }
+            assert indicators.breakdown(period, by) == expected, (period, by)
+
+
+def test_the_demo_from_the_summary_equals_live():
+    demo.seed()
+    out = io.StringIO()
+    call_command("rebuild_summaries", stdout=out)
+    assert "Rebuilt" in out.getvalue()
+    iz = indicators.compute(Period.parse("2024"), ["BDH", "DPM", "TL"])
+    assert (iz["enterprises"], iz["with_party_org"], iz["party_members_in_orgs"]) == (115, 12, 525)
+    assert indicators.compute(Period.parse("2024"))["target_new_union_members_pct"] == Decimal("344.2")
+    for period in [Period.parse("2024"), Period.parse("2024S1"), Period.parse("2023S2")]:
+        for codes in SCOPES:
+            assert indicators.compute(period, codes) == live(period, codes)
+
+
+def test_a_saved_return_shows_at_once():
+    e = f.enterprise("BDH")
+    f.report(e, "2024S1", workers=10, new_union_members=3)
+    summary.rebuild(PERIODS)
+    r = Return.objects.get()
+    r.new_union_members = 7
+    r.save()
+    assert SummaryDirty.objects.filter(year=2024).exists()
+    assert indicators.compute(Period.parse("2024"), ["BDH"])["new_union_members"] == 7
+    assert not SummaryDirty.objects.exists()  # the read refreshed it
+
+
+def test_summary_reads_cost_a_fixed_number_of_queries(django_assert_num_queries):
+    for i in range(30):
+        f.report(f.enterprise(["BDH", "DPM", None][i % 3]), "2024S1", workers=i)
+    summary.rebuild(PERIODS)
+    # summarized?, dirty markers?, the sum over summary rows, the targets
+    with django_assert_num_queries(4):
+        indicators.compute(Period.parse("2024"), ["BDH", "DPM"])
+
+
+zones = st.sampled_from(["BDH", "DPM", "BEZ", None])
+periods = st.sampled_from(["2023S2", "2024Q1", "2024Q2", "2024S2"])
+counts = st.one_of(st.none(), st.integers(min_value=0, max_value=60))
+days = st.dates(min_value=dt.date(2022, 6, 1), max_value=dt.date(2025, 3, 1))
+enterprise_specs = st.fixed_dictionaries(
+    {
+        "zone": zones,
+        "ownership": st.sampled_from(list(Ownership)),
+        "established": st.one_of(st.none(), days),
+        "closed": st.one_of(st.none(), days),
+        "returns": st.dictionaries(
+            periods,
+            st.fixed_dictionaries(
+                {
+                    "workers": counts,
+                    "party_members": counts,
+                    "union_members": counts,
+                    "new_union_members": counts,
+                    "admitted_to_party": counts,
+                    "introduced_to_party": counts,
+                }
+            ),
+            max_size=3,
+        ),
+        "org": st.one_of(st.none(), st.tuples(days, st.one_of(st.none(), days))),
+        "union": st.one_of(st.none(), st.tuples(days, st.one_of(st.none(), days))),
+    }
+)
+edits = st.lists(
+    st.tuples(
+        st.sampled_from(["return", "close", "move", "dissolve", "delete_return"]),
+        st.integers(0, 50),
+        days,
+        counts,
+        zones,
+    ),
+    max_size=6,
+)
+
+
+def _create(spec):
+    established, closed = spec["established"], spec["closed"]
+    if established and closed and closed < established:
+        established, closed = closed, established
+    e = f.enterprise(spec["zone"], ownership=spec["ownership"], established=established, closed=closed)
+    for period, figures in spec["returns"].items():
+        if figures["union_members"] is not None and figures["workers"] is not None:
+            figures["union_members"] = min(figures["union_members"], figures["workers"])
+        f.report(e, period, **figures)
+    if spec["org"]:
+        founded, dissolved = sorted(d for d in spec["org"] if d) + ([None] if spec["org"][1] is None else [])
+        f.party_org(e, founded=founded, dissolved=dissolved)
+    if spec["union"]:
+        founded, dissolved = sorted(d for d in spec["union"] if d) + (
+            [None] if spec["union"][1] is None else []
+        )
+        f.union(e, founded=founded, dissolved=dissolved)
+
+
+def _edit(kind, index, day, count, zone):
+    enterprises = list(Enterprise.objects.order_by("pk"))
+    e = enterprises[index % len(enterprises)]
+    if kind == "return":
+        r = Return.objects.filter(enterprise=e).first()
+        if r:
+            r.workers, r.union_members = count, None
+            r.save()
+    elif kind == "delete_return":
+        Return.objects.filter(enterprise=e).order_by("pk").first() and Return.objects.filter(
+            enterprise=e
+        ).order_by("pk").first().delete()
+    elif kind == "close":
+        e.closed_on = max(day, e.established_on) if e.established_on else day
+        e.save()
+    elif kind == "move":
+        from zones.models import Zone
+
+        e.zone = Zone.objects.get(code=zone) if zone else None
+        e.save()
+    elif kind == "dissolve":
+        for org in list(PartyOrganization.objects.filter(host_enterprise=e)) + list(
+            GrassrootsUnion.objects.filter(enterprise=e)
+        ):
+            org.dissolved_on = max(day, org.founded_on)
+            org.save()
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(specs=st.lists(enterprise_specs, min_size=1, max_size=8), changes=edits)
+def test_summary_equals_live_on_random_data_and_edits(specs, changes):
+    from django.db import transaction
+
+    with transaction.atomic():
+        for spec in specs:
+            _create(spec)
+        f.target(20, year=2024)
+        f.target(5, year=2024, zone="BDH")
+        summary.rebuild(PERIODS)
+        assert_summary_equals_live()
+        for change in changes:
+            _edit(*change)
+        assert_summary_equals_live()
+        transaction.set_rollback(True)
