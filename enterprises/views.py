@@ -17,7 +17,8 @@ from reports import charts, indicators
 from reports.dashboard import period_choice
 from reports.indicators import percent
 from reports.periods import Period
-from zones.access import get_enterprise_for_user, role_required
+from enterprises.history import enterprise_history
+from zones.access import can_edit_zone, get_enterprise_for_user, role_required
 
 
 @method_decorator(role_required(), name="dispatch")
@@ -127,5 +128,7 @@ def enterprise_detail(request, pk):
             "pipeline": pipeline_rows,
             "stock_chart": stock_chart,
             "flow_chart": flow_chart,
+            "history": enterprise_history(enterprise),
+            "can_write": can_edit_zone(request.user, enterprise.zone),
         },
     )

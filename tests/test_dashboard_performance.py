@@ -150,8 +150,9 @@ CEILINGS = {
     # periods with data, the filter's zones, the count, the page.
     "enterprise table": 9,
     "filtered enterprise table": 9,
-    # access, periods, returns, organizations and their levels, unions, attachment, period row, totals.
-    "enterprise page": 13,
+    # access, periods, returns, organizations and their levels, unions, attachment, period row, totals,
+    # whether the user may edit its zone, and its audit trail (history records of each kind, users).
+    "enterprise page": 19,
     # the page of organizations and their count.
     "organization list": 7,
     # access, levels, attached enterprises, member returns.
