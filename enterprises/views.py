@@ -1,6 +1,8 @@
-"""The enterprise table (filtered, sorted, paginated) and the enterprise page. Read-only for every role."""
+"""The enterprise table (filtered, sorted, paginated) and the enterprise page. Read-only for every role; the table exports as CSV or XLSX."""
 
+from django.contrib.auth.decorators import permission_required
 from django.db.models import Sum
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -9,15 +11,17 @@ from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from enterprises import export
 from enterprises.filters import EnterpriseFilter
+from enterprises.history import enterprise_history
 from enterprises.tables import TIEBREAK, EnterpriseTable
 from membership.models import Attachment
 from membership.views import organization_history
 from reports import charts, indicators
 from reports.dashboard import period_choice
 from reports.indicators import percent
+from reports.models import ExportKind, ExportLog
 from reports.periods import Period
-from enterprises.history import enterprise_history
 from zones.access import can_edit_zone, get_enterprise_for_user, role_required
 
 
@@ -41,7 +45,60 @@ class EnterpriseListView(SingleTableMixin, FilterView):
         return indicators.enterprise_rows(period, None).order_by(*TIEBREAK)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "periods": self.periods, "period": self.period}
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("sort", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "periods": self.periods,
+            "period": self.period,
+            "export_query": query.urlencode(),
+            "can_export": self.request.user.has_perm("reports.export_reports"),
+        }
+
+
+@role_required()
+@permission_required("reports.export_reports", raise_exception=True)
+def enterprise_export(request, file_format):
+    """The table behind the same filters (the drill-down links' too) as CSV or XLSX, streamed."""
+    periods, period = period_choice(request)
+    period = period or Period.year_of(timezone.localdate().year)
+    rows = indicators.enterprise_rows(period, None).order_by(*TIEBREAK)
+    filterset = EnterpriseFilter(request.GET, queryset=rows)
+    if not filterset.is_valid():
+        errors = "; ".join(
+            f"{filterset.form.fields[f].label}: {' '.join(e)}" for f, e in filterset.errors.items()
+        )
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    filters = [
+        (str(filterset.form.fields[name].label), _filter_text(filterset.form, name, value))
+        for name, value in filterset.form.cleaned_data.items()
+        if value not in (None, "", [])
+    ]
+    ExportLog.objects.create(
+        user=request.user,
+        kind=ExportKind.ENTERPRISES,
+        file_format=file_format,
+        period=str(period),
+        zones=" ".join(filterset.form.cleaned_data.get("zone") or []),
+        filters={name: value for name, value in request.GET.lists() if name != "page"},
+    )
+    meta = export.metadata(period, filters, request.user)
+    name = f"enterprises-{period}.{file_format}"
+    if file_format == "csv":
+        response = StreamingHttpResponse(
+            export.csv_stream(filterset.qs, meta), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return FileResponse(export.xlsx_file(filterset.qs, meta), as_attachment=True, filename=name)
+
+
+def _filter_text(form, name, value) -> str:
+    """A filter's value as the form shows it (the choice labels, not the codes)."""
+    choices = dict(getattr(form.fields[name], "choices", []))
+    values = value if isinstance(value, list | tuple) else [value]
+    return ", ".join(str(choices.get(v, v)) for v in values)
 
 
 STOCKS = (
