@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres lint check-migrations clean
+.PHONY: install run test test-sqlite test-postgres lint check-migrations clean bench
 
 install: $(STAMP)
 
@@ -37,3 +37,8 @@ lint: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# National-scale benchmark (not part of `make test`): 10k, 100k and 1M enterprises on PostgreSQL,
+# results into docs/benchmarks.md.
+bench: install
+	scripts/with-postgres.sh $(PY) bench/scale.py --write $(BENCH_ARGS)

@@ -103,14 +103,9 @@ def refresh(codes: list[str] | None, year: int) -> None:
         # waits for this transaction and its marker survives it, so no change is ever lost.
         for marker in dirty.select_for_update():
             zone_id = marker.zone_key or None
-            scope = (
-                Enterprise.objects.filter(zone_id=zone_id)
-                if zone_id
-                else Enterprise.objects.filter(zone=None)
-            )
             for period in periods:
                 CoverageSummary.objects.filter(period=str(period), zone_id=zone_id).delete()
-                rows = indicators._aggregate(period, None, "summary", enterprises=scope)
+                rows = indicators._aggregate(period, None, "summary", zone_id=marker.zone_key)
                 CoverageSummary.objects.bulk_create([_summary_row(period, row) for row in rows])
             marker.delete()
 

@@ -28,8 +28,31 @@ def live(period, codes):
     return indicators._indicators(rows[0] if rows else {}, indicators._targets(period.year, codes))
 
 
+def assert_set_based_rows_equal_enterprise_rows(period):
+    """The two ways of reading an enterprise's figures (tables vs aggregates) agree row by row."""
+    from django.db import connection
+
+    sql, params = indicators._enterprise_rows_sql(period, None, None)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        set_based = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    orm = {
+        row["id"]: row
+        for row in indicators.enterprise_rows(period, None).values("id", *indicators._ROW_COLUMNS)
+    }
+    assert set(set_based) == set(orm)
+    for pk, row in orm.items():
+        for column in indicators._ROW_COLUMNS:
+            expected, got = row[column], set_based[pk][column]
+            if column in ("has_org", "has_union", "reported"):
+                expected, got = bool(expected), bool(got)
+            assert got == expected, (period, pk, column)
+
+
 def assert_summary_equals_live():
     for period in PERIODS:
+        assert_set_based_rows_equal_enterprise_rows(period)
         assert summary.summarized(period)
         for codes in SCOPES:
             assert indicators.compute(period, codes) == live(period, codes), (period, codes)

@@ -1,0 +1,281 @@
+"""National-scale benchmark: dashboards, tables, the indicator engine and exports at 10k-1M enterprises.
+
+Run on PostgreSQL (``make bench`` starts a throw-away server):
+
+    scripts/with-postgres.sh .venv/bin/python bench/scale.py --sizes 10000 100000 1000000
+
+For each size it creates a fresh database on the server of DATABASE_URL, loads the synthetic data
+set (``generate_synthetic``, 8 half-year periods), builds the summary (``rebuild_summaries``) and
+times, in a process of its own with DEBUG off, the server side of each request through Django's test
+client: median and p95 over repeated runs, the number of SQL queries, and peak Python memory.
+Results go to standard output as JSON lines and, with ``--write``, into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def database_url(base: str, name: str) -> str:
+    parts = urlparse(base)
+    return urlunparse(parts._replace(path=f"/{name}"))
+
+
+def create_database(base: str, name: str) -> str:
+    import psycopg2
+
+    connection = psycopg2.connect(base)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    return database_url(base, name)
+
+
+def manage(url: str, *args: str) -> float:
+    started = time.perf_counter()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def measure_in_process(url: str, repeats: int) -> dict:
+    """Runs this file again as a worker against ``url`` and returns its JSON."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    out = subprocess.run(
+        [PYTHON, __file__, "--worker", "--repeats", str(repeats)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- the worker: runs inside Django -------------------------------------------------------------
+
+
+def worker(repeats: int) -> dict:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    import tracemalloc
+
+    from django.contrib.auth.models import Group, User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import indicators
+    from reports.periods import Period
+    from zones.models import Zone
+
+    admin, _created = User.objects.get_or_create(username="bench-admin")
+    admin.groups.add(Group.objects.get(name="administrator"))
+    client = Client()
+    client.force_login(admin)
+    zone = Zone.objects.filter(code__startswith="S").order_by("code").first()
+    period = Period.parse("2024")
+
+    def timed(fn, n=repeats):
+        fn()  # warm-up
+        times, queries = [], 0
+        for _ in range(n):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                fn()
+                times.append((time.perf_counter() - started) * 1000)
+            queries = len(captured)
+        times.sort()
+        return {
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1),
+            "queries": queries,
+        }
+
+    def get(url, params=None):
+        def fetch():
+            response = client.get(url, params or {})
+            assert response.status_code == 200, (url, response.status_code)
+
+        return fetch
+
+    results = {
+        "province dashboard": timed(get("/", {"period": "2024"})),
+        "zone page": timed(get(f"/zones/{zone.code}/", {"period": "2024"})),
+        "enterprise table, page 1": timed(get("/enterprises/", {"period": "2024"})),
+        "enterprise table, filtered": timed(
+            get("/enterprises/", {"period": "2024", "zone": zone.code, "party": "org", "sort": "-w"})
+        ),
+        "coverage from summaries": timed(lambda: indicators.compute(period)),
+        "coverage live": timed(lambda: indicators._aggregate(period, None, None), n=max(3, repeats // 5)),
+    }
+
+    # CSV export of every enterprise of one period, against PostgreSQL's own COPY of the same rows.
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.get("/enterprises/export.csv", {"period": "2024"})
+    rows = sum(chunk.count(b"\n") for chunk in response.streaming_content) - 9  # minus the metadata
+    export_seconds = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    sql, params = (
+        indicators.enterprise_rows(period, None)
+        .values_list(
+            "tax_code",
+            "name",
+            "zone_code",
+            "ownership",
+            "w",
+            "pm",
+            "um",
+            "has_org",
+            "has_union",
+            "reported",
+            "f_new_union",
+            "f_awareness",
+            "f_proposed",
+            "f_introduced",
+            "f_admitted",
+        )
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        query = cursor.mogrify(sql, params).decode()
+        sink = _Counter()
+        started = time.perf_counter()
+        cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH CSV", sink)
+        copy_seconds = time.perf_counter() - started
+    results["csv export"] = {
+        "rows": rows,
+        "rows_per_s": round(rows / export_seconds),
+        "copy_rows_per_s": round(sink.lines / copy_seconds),
+        "peak_python_mb": round(peak / 2**20, 1),
+    }
+    from enterprises.models import Enterprise, Return
+
+    results["data"] = {"enterprises": Enterprise.objects.count(), "returns": Return.objects.count()}
+    return results
+
+
+class _Counter:
+    lines = 0
+
+    def write(self, data):
+        self.lines += data.count("\n") if isinstance(data, str) else data.count(b"\n")
+
+
+# --- the driver ---------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--write", action="store_true", help="write the table into docs/benchmarks.md")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.repeats)))
+        return
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        sys.exit("DATABASE_URL must point at a PostgreSQL server (scripts/with-postgres.sh does that).")
+    report = {}
+    for size in args.sizes:
+        url = create_database(base, f"bench_{size}")
+        manage(url, "migrate", "--noinput")
+        load = manage(
+            url, "generate_synthetic", "--enterprises", str(size), "--zones", str(max(4, size // 2200))
+        )
+        build = manage(url, "rebuild_summaries")
+        result = measure_in_process(url, args.repeats)
+        result["load_s"] = round(load, 1)
+        result["summaries_s"] = round(build, 1)
+        report[size] = result
+        print(json.dumps({"size": size, **result}), flush=True)
+    if args.write:
+        write_markdown(report)
+
+
+def write_markdown(report: dict) -> None:
+    sizes = list(report)
+    pages = [
+        "province dashboard",
+        "zone page",
+        "enterprise table, page 1",
+        "enterprise table, filtered",
+        "coverage from summaries",
+        "coverage live",
+    ]
+    lines = [
+        "## National scale",
+        "",
+        "`make bench` (that is `scripts/with-postgres.sh .venv/bin/python bench/scale.py --write`) on the",
+        f"machine below, on {time.strftime('%Y-%m-%d')}: server time of each request through Django's test",
+        "client (no network), median / p95 in milliseconds over repeated runs, and SQL queries per request.",
+        "Data: `generate_synthetic` (8 half-year periods, about 2,200 enterprises per zone), summary built.",
+        "",
+        "| measure | " + " | ".join(f"{s:,} enterprises" for s in sizes) + " |",
+        "| --- | " + " | ".join("---:" for _ in sizes) + " |",
+    ]
+    for page in pages:
+        cells = [
+            f"{report[s][page]['median_ms']} / {report[s][page]['p95_ms']} ms ({report[s][page]['queries']} q)"
+            for s in sizes
+        ]
+        lines.append(f"| {page} | " + " | ".join(cells) + " |")
+    for key, label in [
+        ("rows_per_s", "CSV export, rows/s"),
+        ("copy_rows_per_s", "PostgreSQL COPY TO, rows/s"),
+        ("peak_python_mb", "CSV export, peak Python memory (MB)"),
+    ]:
+        lines.append(f"| {label} | " + " | ".join(f"{report[s]['csv export'][key]:,}" for s in sizes) + " |")
+    lines.append(
+        "| load (generate_synthetic), s | " + " | ".join(str(report[s]["load_s"]) for s in sizes) + " |"
+    )
+    lines.append(
+        "| rebuild_summaries, s | " + " | ".join(str(report[s]["summaries_s"]) for s in sizes) + " |"
+    )
+    lines.append("| returns | " + " | ".join(f"{report[s]['data']['returns']:,}" for s in sizes) + " |")
+    section = "\n".join(lines) + "\n"
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    start = text.find("## National scale")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+    else:
+        text = text.rstrip() + "\n\n" + section
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
