@@ -147,9 +147,9 @@ CEILINGS = {
     "industrial zones": 38,
     # the zone and its access check, size-band breakdown, its table's count and page, all zones.
     "a zone and its table": 38,
-    # periods with data, the filter's zones, the count, the page.
-    "enterprise table": 9,
-    "filtered enterprise table": 9,
+    # periods with data, the filter's zones, the count, the page, the user's permissions (export link).
+    "enterprise table": 11,
+    "filtered enterprise table": 11,
     # access, periods, returns, organizations and their levels, unions, attachment, period row, totals,
     # whether the user may edit its zone, and its audit trail (history records of each kind, users).
     "enterprise page": 19,
