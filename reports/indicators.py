@@ -378,23 +378,39 @@ def _aggregate(
     return rows
 
 
-def _enterprise_rows_sql(period: Period, codes: list[str] | None, zone_id: int | None) -> tuple[str, list]:
+def _enterprise_rows_sql(period: Period, codes: list[str] | None, zone_id: int | None) -> tuple[str, dict]:
     """The rows of ``enterprise_rows`` as set-based SQL, for aggregating over a whole scope.
 
     ``enterprise_rows`` asks one correlated subquery per figure and enterprise, which suits a page of
     a table; over a million enterprises that is too slow, so this reads each table once: the returns
     from 1 January to the period's end grouped by enterprise (the latest reported stocks picked with
-    a window function), organizations and unions grouped by host. Same columns, same rules; a test
-    holds the two to the same answers.
+    a window function), organizations and unions grouped by host, each restricted to the scope's
+    enterprises. Same columns, same rules; a test holds the two to the same answers.
     """
     returns = Return._meta.db_table
     orgs = PartyOrganization._meta.db_table
     unions = GrassrootsUnion._meta.db_table
-    start, end, year_start = (
-        period.start.isoformat(),
-        period.end.isoformat(),
-        period.year_period.start.isoformat(),
-    )
+    params = {
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "year_start": period.year_period.start.isoformat(),
+    }
+
+    # The scope, as a condition on the enterprise (alias ``e``) and on any table's enterprise column.
+    scope = ""
+    if codes is not None:
+        params |= {f"code{i}": code for i, code in enumerate(codes)}
+        marks = ", ".join(f"%(code{i})s" for i in range(len(codes))) or "NULL"
+        scope = f"e.zone_id IN (SELECT id FROM {Zone._meta.db_table} WHERE code IN ({marks}))"  # noqa: S608
+    if zone_id is not None:
+        params["zone_id"] = zone_id
+        zone_scope = "e.zone_id = %(zone_id)s" if zone_id else "e.zone_id IS NULL"
+        scope = f"{scope} AND {zone_scope}" if scope else zone_scope
+
+    def in_scope(column):
+        if not scope:
+            return ""
+        return f" AND {column} IN (SELECT e.id FROM {Enterprise._meta.db_table} e WHERE {scope})"  # noqa: S608
 
     def latest(field):
         return f"""LEFT JOIN (
@@ -402,12 +418,14 @@ def _enterprise_rows_sql(period: Period, codes: list[str] | None, zone_id: int |
                 SELECT enterprise_id, {field}, ROW_NUMBER() OVER (
                     PARTITION BY enterprise_id ORDER BY ends_on DESC, starts_on DESC) AS rn
                 FROM {returns}
-                WHERE starts_on >= %s AND ends_on <= %s AND {field} IS NOT NULL
+                WHERE starts_on >= %(start)s AND ends_on <= %(end)s AND {field} IS NOT NULL
+                    {in_scope("enterprise_id")}
             ) ranked WHERE rn = 1
         ) latest_{field} ON latest_{field}.enterprise_id = e.id"""  # noqa: S608 - our own columns
 
     flows = ", ".join(
-        f"SUM(CASE WHEN starts_on >= %s THEN {field} END) AS f_{alias}" for field, alias in _FLOW_ALIASES
+        f"SUM(CASE WHEN starts_on >= %(start)s THEN {field} END) AS f_{alias}"
+        for field, alias in _FLOW_ALIASES
     )
     sql = f"""
         SELECT e.id AS id, e.zone_id AS zone_id, z.code AS zone_code, e.ownership AS ownership,
@@ -426,43 +444,40 @@ def _enterprise_rows_sql(period: Period, codes: list[str] | None, zone_id: int |
         LEFT JOIN (
             SELECT enterprise_id, {flows},
                 SUM(new_union_members) AS ytd_new_union, SUM(admitted_to_party) AS ytd_admitted,
-                MAX(CASE WHEN starts_on >= %s THEN 1 ELSE 0 END) AS reported
-            FROM {returns} WHERE starts_on >= %s AND ends_on <= %s GROUP BY enterprise_id
+                MAX(CASE WHEN starts_on >= %(start)s THEN 1 ELSE 0 END) AS reported
+            FROM {returns}
+            WHERE starts_on >= %(year_start)s AND ends_on <= %(end)s {in_scope("enterprise_id")}
+            GROUP BY enterprise_id
         ) fl ON fl.enterprise_id = e.id
         LEFT JOIN (
             SELECT DISTINCT host_enterprise_id AS host FROM {orgs}
-            WHERE host_enterprise_id IS NOT NULL
-                AND founded_on <= %s AND (dissolved_on IS NULL OR dissolved_on > %s)
+            WHERE host_enterprise_id IS NOT NULL {in_scope("host_enterprise_id")}
+                AND founded_on <= %(end)s AND (dissolved_on IS NULL OR dissolved_on > %(end)s)
         ) org ON org.host = e.id
         LEFT JOIN (
             SELECT DISTINCT enterprise_id AS host FROM {unions}
-            WHERE founded_on <= %s AND (dissolved_on IS NULL OR dissolved_on > %s)
+            WHERE founded_on <= %(end)s AND (dissolved_on IS NULL OR dissolved_on > %(end)s)
+                {in_scope("enterprise_id")}
         ) un ON un.host = e.id
         LEFT JOIN (
-            SELECT enterprise_id AS host, SUM(CASE WHEN founded_on >= %s THEN 1 END) AS new_count,
+            SELECT enterprise_id AS host, SUM(CASE WHEN founded_on >= %(start)s THEN 1 END) AS new_count,
                 COUNT(*) AS ytd_count
-            FROM {unions} WHERE founded_on >= %s AND founded_on <= %s GROUP BY enterprise_id
+            FROM {unions}
+            WHERE founded_on >= %(year_start)s AND founded_on <= %(end)s {in_scope("enterprise_id")}
+            GROUP BY enterprise_id
         ) nb ON nb.host = e.id
         LEFT JOIN (
-            SELECT host_enterprise_id AS host, SUM(CASE WHEN founded_on >= %s THEN 1 END) AS new_count,
+            SELECT host_enterprise_id AS host, SUM(CASE WHEN founded_on >= %(start)s THEN 1 END) AS new_count,
                 COUNT(*) AS ytd_count
-            FROM {orgs} WHERE host_enterprise_id IS NOT NULL AND founded_on >= %s AND founded_on <= %s
+            FROM {orgs} WHERE host_enterprise_id IS NOT NULL {in_scope("host_enterprise_id")}
+                AND founded_on >= %(year_start)s AND founded_on <= %(end)s
             GROUP BY host_enterprise_id
         ) no ON no.host = e.id
-        WHERE (e.established_on IS NULL OR e.established_on <= %s)
-            AND (e.closed_on IS NULL OR e.closed_on > %s)
+        WHERE (e.established_on IS NULL OR e.established_on <= %(end)s)
+            AND (e.closed_on IS NULL OR e.closed_on > %(end)s)
     """  # noqa: S608 - table names are our own; values are parameters
-    params = [start, end] * 3
-    params += [start] * len(_FLOW_ALIASES) + [start, year_start, end]
-    params += [end, end, end, end]
-    params += [start, year_start, end, start, year_start, end]
-    params += [end, end]
-    if codes is not None:
-        sql += f" AND z.code IN ({', '.join(['%s'] * len(codes))})" if codes else " AND 1 = 0"
-        params += list(codes)
-    if zone_id is not None:
-        sql += " AND e.zone_id = %s" if zone_id else " AND e.zone_id IS NULL"
-        params += [zone_id] if zone_id else []
+    if scope:
+        sql += f" AND {scope}"
     return sql, params
 
 
