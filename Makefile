@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres lint check-migrations clean bench
+.PHONY: install run test test-sqlite test-postgres lint check-migrations clean messages compilemessages bench e2e-deps screenshots
 
 install: $(STAMP)
 
@@ -15,21 +15,34 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: install
+run: install compilemessages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --reset-passwords
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install check-migrations test-sqlite test-postgres
+test: install e2e-deps compilemessages check-migrations test-sqlite test-postgres
 
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
 
-test-sqlite: install
+test-sqlite: install compilemessages
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: install
+test-postgres: install compilemessages
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+# Translations (issue 7). `make messages` refreshes locale/vi/LC_MESSAGES/django.po from the sources
+# (new msgids arrive empty or fuzzy: translate them, tests/test_i18n.py fails until you do) and
+# compiles it. `run` and `test` only compile: they never rewrite the catalog, so a stale one fails the
+# tests instead of being silently refreshed. The .mo files are built, never committed (.gitignore).
+MESSAGES_IGNORE := -i '.venv/*' -i 'staticfiles/*' -i 'tests/*' -i 'bench/*' -i 'docs/*' -i 'test-artifacts/*' -i 'build/*'
+
+messages: install
+	$(PY) manage.py makemessages -l vi --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	$(PY) manage.py compilemessages -l vi $(MESSAGES_IGNORE)
+
+compilemessages: install
+	$(PY) manage.py compilemessages -l vi $(MESSAGES_IGNORE)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -42,3 +55,19 @@ clean:
 # results into docs/benchmarks.md.
 bench: install
 	scripts/with-postgres.sh $(PY) bench/scale.py --write $(BENCH_ARGS)
+
+# Browser end-to-end tests (issue 9, tests/e2e, run by `make test`): Chromium from the system's
+# packages, axe-core from the npm registry into .e2e/ (git-ignored). Without them those tests skip.
+# `make screenshots` runs the page tests and copies their screenshots to docs/screenshots/ (README).
+AXE := .e2e/node_modules/axe-core/axe.min.js
+
+e2e-deps: $(AXE)
+	scripts/system-deps.sh --browser
+
+$(AXE):
+	npm install --prefix .e2e --no-save --no-audit --no-fund --loglevel=error axe-core@4
+
+screenshots: install e2e-deps compilemessages
+	env -u DATABASE_URL $(PY) -m pytest -q tests/e2e/test_pages.py
+	mkdir -p docs/screenshots
+	cp test-artifacts/screenshots/*.png docs/screenshots/

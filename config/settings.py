@@ -1,6 +1,7 @@
-"""Settings read from the environment (DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS).
+"""Settings read from the environment (DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, DJANGO_ENV, ...).
 
-With nothing set, the app runs in development mode on a SQLite file inside the project.
+With nothing set, the app runs in development mode on a SQLite file inside the project. Served by
+gunicorn (config/wsgi.py) it runs in production mode. docs/deployment.md lists every variable.
 """
 
 import os
@@ -31,15 +32,42 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", default=True)
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+# Where the app runs. "production" turns DEBUG off and every HTTPS protection on by default and
+# requires SECRET_KEY and ALLOWED_HOSTS; "development" keeps DEBUG on so that make run, the tests and
+# the management commands work with nothing set. config/wsgi.py (what gunicorn serves) defaults to
+# production, so a served app is never in development mode by accident.
+ENVIRONMENT = env_choice("DJANGO_ENV", ("development", "production"), default="development")
+PRODUCTION = ENVIRONMENT == "production"
+DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "development-only-insecure-key"  # noqa: S105 - used only with DEBUG on
+    if PRODUCTION or not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set in production and whenever DEBUG is off.")
+    SECRET_KEY = "development-only-insecure-key"  # nosec B105 # noqa: S105 - only in development with DEBUG on
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set in production (the site's host names, comma-separated)."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -111,8 +139,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Vietnamese becomes the default once its catalog is complete (issue 7).
-LANGUAGE_CODE = "en"
+# Vietnamese first (issue 7): the default for a first visit whose browser asks for neither language.
+# LocaleMiddleware honours the language cookie, then Accept-Language; the switcher in the header sets
+# the cookie, kept for a year, so the choice outlives logging out and in (see README, "Languages").
+LANGUAGE_CODE = "vi"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Day-first dates in forms and pages, 3.442 / 344,2% in Vietnamese (config/formats/<lang>/formats.py).
@@ -155,3 +186,135 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024  # what an XLSX may unpack to 
 IMPORT_MAX_COMPRESSION_RATIO = 200
 IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR", "")
 IMPORT_UPLOAD_MAX_AGE = 24 * 3600  # seconds an unconfirmed upload is kept
+
+# --- Production (issue 10): serving, HTTPS, Content-Security-Policy, accounts, logs, replicas. ---
+# docs/deployment.md documents every variable read here and the values for a production server.
+from datetime import timedelta  # noqa: E402
+
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a connection the database dropped is replaced, not reused
+
+# Static files from the app itself (WhiteNoise): compressed, with content hashes in their names and
+# cached for a year in production (run collectstatic at each release); from the source folders,
+# unhashed, in development and tests, which therefore never need collectstatic.
+# WhiteNoise answers static files itself: the middleware adding security headers must come before it.
+MIDDLEWARE.remove("django.middleware.clickjacking.XFrameOptionsMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+)
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # pages name static files through {% static %} only
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.staticfiles")] = "config.apps.StaticFiles"
+WHITENOISE_AUTOREFRESH = DEBUG and not PRODUCTION
+
+# HTTPS. Behind nginx (deploy/nginx.conf) TLS ends at the proxy, which says so in X-Forwarded-Proto;
+# TRUST_PROXY_HEADERS makes Django believe it (and X-Real-IP for client addresses). Turn it on only
+# when gunicorn is reachable from the proxy alone, as in the documented install.
+TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", default=False)
+if TRUST_PROXY_HEADERS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe the app servers over plain HTTP
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # security.W021 asks for HSTS preload. Being on the browsers' preload list binds the whole domain
+    # to HTTPS for months and is hard to undo: the domain's owner decides (SECURE_HSTS_PRELOAD=true).
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Already Django's defaults, stated because the security tests rely on them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, so no inline script
+# and no event-handler attribute runs; data for scripts travels in json_script blocks, which are not
+# executed. Styles: our own files only; plotly.js sets styles through the DOM, which CSP allows.
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # plotly's "download as PNG" draws through a data: URL
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# plotly.js (issue 9, found by the browser tests): on load it appends two <style> elements, an empty
+# one it fills through the CSSOM (its global rules: modebar, hover labels) and one with maplibre's CSS;
+# `style-src 'self'` blocks both and logs console errors. Their hashes allow exactly these two
+# elements, not inline styles in general. A plotly upgrade changes the second hash: tests/e2e fails
+# with the new one in the console message.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"] = [
+    *CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"],
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # the empty <style> (sha256 of "")
+    "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",  # maplibre-gl's CSS in plotly 6
+]
+
+# Sessions end after SESSION_HOURS (a working day) whatever the activity, and also when the browser
+# closes unless SESSION_EXPIRE_AT_BROWSER_CLOSE=false. They live in the database, so every app server
+# behind a load balancer shares them.
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+
+# Failed logins (django-axes, counted in the database so that every app server sees them): after
+# LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is locked out for
+# LOGIN_LOCKOUT_MINUTES; a successful login resets the count (config/accounts.py shows the page).
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.logging.client_ip"
+
+# Logs on standard error: JSON lines in production (one object per record, see config/logging.py),
+# plain text in development; one line per request from RequestLogMiddleware.
+LOG_FORMAT = env_choice("LOG_FORMAT", ("json", "text"), default="json" if PRODUCTION else "text")
+MIDDLEWARE.insert(0, "config.logging.RequestLogMiddleware")
+LOGGING["formatters"] = {
+    "json": {"()": "config.logging.JsonFormatter"},
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+}
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING["loggers"]["coverage.requests"] = {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")}
+
+# A PostgreSQL read replica for the dashboards (config/routers.py), only when one is configured.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    MIDDLEWARE.append("config.routers.ReplicaMiddleware")
+# django-axes narrates every login at INFO; failures and lockouts come at WARNING.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

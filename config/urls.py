@@ -2,9 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config import accounts, health
+
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout-everywhere/", accounts.logout_everywhere, name="logout-everywhere"),
+    # For load balancers and monitoring: 200 when the database answers, else 503 (issue 10).
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # The dashboard: province and zone pages (reports), enterprise table and pages, organizations.
@@ -21,3 +26,6 @@ urlpatterns = [
     path("reports/", include("reports.report_urls")),
     path("api/v1/", include("reports.api_urls")),
 ]
+
+# A database that cannot be reached gets a clear 503 page instead of a bare server error (issue 10).
+handler500 = health.server_error

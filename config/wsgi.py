@@ -3,4 +3,6 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# What gunicorn serves runs in production mode unless DJANGO_ENV says otherwise (config/settings.py).
+os.environ.setdefault("DJANGO_ENV", "production")
 application = get_wsgi_application()

@@ -15,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reports.templatetags.figures import figure, pct
@@ -59,6 +60,48 @@ def base_layout(**extra) -> dict:
     return layout
 
 
+def plotly_locale() -> dict:
+    """Plotly's own words (toolbar tips, notices) in the active language, as a Plotly config fragment.
+
+    static/js/charts.js merges it into the config of every chart, so no user-facing text lives in
+    JavaScript. Numbers need nothing here: ``base_layout`` sets the separators.
+    """
+    language = get_language() or "en"
+    dictionary = {
+        "Autoscale": _("Autoscale"),
+        "Box Select": _("Box Select"),
+        "Compare data on hover": _("Compare data on hover"),
+        "Double-click on legend to isolate one trace": _("Double-click on legend to isolate one trace"),
+        "Double-click to zoom back out": _("Double-click to zoom back out"),
+        "Download plot": _("Download plot"),
+        "Download plot as a PNG": _("Download plot as a PNG"),
+        "Image download succeeded": _("Image download succeeded"),
+        "Pan": _("Pan"),
+        "Preparing image - this may take a few seconds": _("Preparing image - this may take a few seconds"),
+        "Reset axes": _("Reset axes"),
+        "Show closest data on hover": _("Show closest data on hover"),
+        "Sorry, there was a problem downloading your image!": _(
+            "Sorry, there was a problem downloading your image!"
+        ),
+        "Toggle Spike Lines": _("Toggle Spike Lines"),
+        "Toggle show closest data on hover": _("Toggle show closest data on hover"),
+        "Zoom": _("Zoom"),
+        "Zoom in": _("Zoom in"),
+        "Zoom out": _("Zoom out"),
+    }
+    return {"locale": language, "locales": {language: {"dictionary": dictionary}}}
+
+
+def plain(text: str) -> str:
+    """A label from the data (a zone's name) as Plotly text, shown as typed and never as markup.
+
+    Plotly reads a few HTML tags in chart text (<b>, <a href>, <br>, ...) and decodes entities, so
+    escaping ``&``, ``<`` and ``>`` makes it display exactly the characters that were typed. (Not
+    Django's ``escape``: plotly.js does not decode ``&quot;``.)
+    """
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _no_data(x, y, **extra) -> dict:
     return {"x": x, "y": y, "text": _("no data"), "showarrow": False, "font": {"color": MUTED}, **extra}
 
@@ -81,7 +124,7 @@ def stacked_shares(series: list[tuple[str, list[dict]]], segments: list[tuple[st
                 {
                     "type": "bar",
                     "name": label,
-                    "x": [r["label"] for r in rows],
+                    "x": [plain(r["label"]) for r in rows],
                     "y": values,
                     "text": [figure(v) if v else "" for v in values],
                     "texttemplate": "%{text}",
@@ -106,7 +149,9 @@ def stacked_shares(series: list[tuple[str, list[dict]]], segments: list[tuple[st
                     "showlegend": True,
                 }
             )
-        annotations.append([_no_data(r["label"], 50) for r, ok in zip(rows, known, strict=True) if not ok])
+        annotations.append(
+            [_no_data(plain(r["label"]), 50) for r, ok in zip(rows, known, strict=True) if not ok]
+        )
     layout = base_layout(
         barmode="stack",
         barnorm="percent",
@@ -181,8 +226,9 @@ def target_progress(rows: list[dict]) -> dict:
         {
             "type": "bar",
             "orientation": "h",
+            # xgettext:no-python-format (a literal per cent sign, never %-formatted)
             "name": _("% of target"),
-            "y": [r["label"] for r in rows],
+            "y": [plain(r["label"]) for r in rows],
             "x": [number(r["pct"]) for r in rows],
             "text": [
                 _("%(pct)s (%(actual)s of %(target)s)")
@@ -202,6 +248,7 @@ def target_progress(rows: list[dict]) -> dict:
     ]
     layout = base_layout(
         xaxis={
+            # xgettext:no-python-format (a literal per cent sign, never %-formatted)
             "title": {"text": _("% of the annual target")},
             "ticksuffix": "%",
             "range": [0, max(110, highest * 1.15)],
@@ -231,7 +278,7 @@ def target_progress(rows: list[dict]) -> dict:
                 "yanchor": "bottom",
                 "font": {"color": INK},
             },
-            *[_no_data(5, r["label"], xanchor="left") for r in rows if r["pct"] is None],
+            *[_no_data(5, plain(r["label"]), xanchor="left") for r in rows if r["pct"] is None],
         ],
         showlegend=False,
     )
@@ -244,7 +291,7 @@ def pipeline(steps: list[dict]) -> dict:
         {
             "type": "funnel",
             "name": _("people"),
-            "y": [s["label"] for s in steps],
+            "y": [plain(s["label"]) for s in steps],
             "x": [s["value"] for s in steps],
             "text": [
                 figure(s["value"])
@@ -266,6 +313,6 @@ def pipeline(steps: list[dict]) -> dict:
         height=max(200, 90 + 60 * len(steps)),
         yaxis={"type": "category", "automargin": True},
         showlegend=False,
-        annotations=[_no_data(0, s["label"], xanchor="left") for s in steps if s["value"] is None],
+        annotations=[_no_data(0, plain(s["label"]), xanchor="left") for s in steps if s["value"] is None],
     )
     return {"data": data, "layout": layout}

@@ -343,6 +343,7 @@ class Dashboard:
         )
         if len(series) > 1:
             description += " " + _("The buttons show enterprises with 20 or more workers or fewer than 20.")
+        # xgettext:no-python-format (a literal per cent sign, never %-formatted)
         figure_ = charts.stacked_shares(plotted, segments, _("% of operating enterprises"))
         return Chart("coverage", title, description, figure_, headers, rows)
 
@@ -375,6 +376,7 @@ class Dashboard:
             "Share of operating enterprises with a grassroots union; the labels are numbers of "
             "enterprises. Click a bar for the list."
         )
+        # xgettext:no-python-format (a literal per cent sign, never %-formatted)
         figure_ = charts.stacked_shares([(title, bars)], segments, _("% of operating enterprises"))
         return Chart(chart_id, title, description, figure_, headers, rows)
 
@@ -395,6 +397,7 @@ class Dashboard:
         figure_ = charts.lines(
             [str(p) for p in periods],
             [(label, [v[key] for v in values]) for key, label in keys],
+            # xgettext:no-python-format (a literal per cent sign, never %-formatted)
             _("% of operating enterprises"),
             percent=True,
         )
@@ -483,7 +486,13 @@ class Dashboard:
             _("How much of each annual target was reached from 1 January to %(end)s; 100%% is the target.")
             % {"end": date_format(self.period.end, "SHORT_DATE_FORMAT")},
             charts.target_progress(rows),
-            [_("Target"), _("Annual target"), _("Reached"), _("% of target")],
+            [
+                _("Target"),
+                _("Annual target"),
+                _("Reached"),
+                # xgettext:no-python-format (a literal per cent sign, never %-formatted)
+                _("% of target"),
+            ],
             table,
         )
 

@@ -24,6 +24,7 @@ INDICATOR_LABELS = {
     "awareness_class_attendees": _("Sent to party awareness classes"),
     "proposed_for_admission": _("Proposed for admission"),
     "target_new_union_members": _("Target: new union members this year"),
+    # xgettext:no-python-format (a literal per cent sign, never %-formatted)
     "target_new_union_members_pct": _("New union members since 1 January, % of target"),
     "reporting_rate_pct": _("Reporting rate"),
     "party_members": _("Party members"),

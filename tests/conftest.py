@@ -44,3 +44,30 @@ def demo_db(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         demo.seed()
     yield
+
+
+# --- Translations (issue 7) -------------------------------------------------------------------
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """Compile locale/*/LC_MESSAGES/*.po when a .mo is missing or older, so `pytest` alone suffices.
+
+    The .mo files are built, never committed; `make test` compiles them too. Django caches catalogs
+    once loaded, so the cache is dropped after compiling.
+    """
+    import contextlib
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    def stale(po: Path) -> bool:
+        mo = po.with_suffix(".mo")
+        return not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime
+
+    if any(stale(po) for path in settings.LOCALE_PATHS for po in Path(path).glob("*/LC_MESSAGES/*.po")):
+        with contextlib.chdir(settings.BASE_DIR):
+            call_command("compilemessages", ignore_patterns=[".venv/*", "staticfiles/*"], verbosity=0)
+        trans_real._translations = {}
+        trans_real._default = None
+    yield

@@ -59,7 +59,7 @@ def test_every_role_sees_the_table_and_any_enterprise_read_only(client, request,
     assert client.get(LIST).status_code == 200
     response = client.get(reverse("enterprise-detail", args=[small["neither"].pk]))  # a DPM enterprise
     assert response.status_code == 200
-    assert response.content.decode().count('method="post"') == 1  # only the logout
+    assert response.content.decode().count('method="post"') == 2  # only the logout and the language switcher
 
 
 def test_a_user_without_a_role_is_refused(client, django_user_model, small):

@@ -43,7 +43,7 @@ def test_every_role_sees_the_organization_pages(client, request, who, associatio
     assert client.get(LIST).status_code == 200
     response = client.get(reverse("organization-detail", args=[association.pk]))
     assert response.status_code == 200
-    assert response.content.decode().count('method="post"') == 1  # read-only: only the logout
+    assert response.content.decode().count('method="post"') == 2  # read-only: logout, language switcher
 
 
 def test_a_user_without_a_role_is_refused(client, django_user_model, association):

@@ -1,8 +1,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from zones.models import ApiToken, Province, Zone, ZoneEditor
+
+# The admin's own titles, in the reader's language (issue 7); lazy, like every module-level string.
+admin.site.site_header = gettext_lazy("Party and union coverage: administration")
+admin.site.site_title = gettext_lazy("Administration")
+admin.site.index_title = gettext_lazy("Data and users")
 
 
 @admin.register(Province)
@@ -52,7 +58,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
             % {"user": obj.user, "key": key},
         )
 
-    @admin.action(description=_("Revoke the selected tokens"))
+    # Lazy: evaluated at import, it would otherwise stay in the language active at start-up.
+    @admin.action(description=gettext_lazy("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         for token in queryset:
             token.revoke()

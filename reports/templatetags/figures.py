@@ -3,7 +3,7 @@
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import number_format
-from django.utils.html import format_html_join
+from django.utils.html import format_html_join, json_script
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -46,3 +46,11 @@ def keep_query(context, *dropped):
     query = request.GET
     pairs = ((key, value) for key in query if key not in dropped for value in query.getlist(key))
     return format_html_join("", '<input type="hidden" name="{}" value="{}">', pairs)
+
+
+@register.simple_tag
+def plotly_locale():
+    """The JSON that static/js/charts.js reads to speak the page's language (issue 7)."""
+    from reports.charts import plotly_locale  # charts imports this module's filters
+
+    return json_script(plotly_locale(), "plotly-locale")

@@ -12,6 +12,12 @@
     responsive: true,
     modeBarButtonsToRemove: ["select2d", "lasso2d"]
   };
+  // Plotly's toolbar tips and notices in the page's language, written by the server
+  // ({% plotly_locale %}: reports/charts.py plotly_locale), so no words live in this file.
+  var locale = document.getElementById("plotly-locale");
+  if (locale) {
+    Object.assign(config, JSON.parse(locale.textContent));
+  }
   document.querySelectorAll("[data-figure]").forEach(function (element) {
     var source = document.getElementById(element.getAttribute("data-figure"));
     if (!source) {

@@ -1,0 +1,65 @@
+"""The read-replica router (config/routers.py): dashboards read from the replica, nothing else does."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.test import RequestFactory
+
+from config.routers import ReplicaMiddleware, ReplicaRouter, _use_replica, replica_reads
+from enterprises.models import Enterprise, Return
+from reports.models import CoverageSummary
+
+router = ReplicaRouter()
+
+
+def test_reads_stay_on_the_primary_outside_dashboards():
+    assert router.db_for_read(Enterprise) == "default"
+
+
+def test_dashboard_reads_of_data_go_to_the_replica():
+    with replica_reads():
+        assert router.db_for_read(Enterprise) == "replica"
+        assert router.db_for_read(Return) == "replica"
+        assert router.db_for_read(CoverageSummary) == "replica"
+    assert router.db_for_read(Enterprise) == "default"
+
+
+def test_logins_and_sessions_are_always_read_from_the_primary():
+    with replica_reads():
+        assert router.db_for_read(User) == "default"
+        assert router.db_for_read(Session) == "default"
+
+
+@pytest.mark.django_db
+def test_reads_inside_a_transaction_stay_on_the_primary():
+    """The summary refresh reads base tables inside the transaction that rewrites the summary."""
+    with replica_reads(), transaction.atomic():
+        assert router.db_for_read(Return) == "default"
+
+
+def test_writes_and_migrations_go_to_the_primary_only():
+    with replica_reads():
+        assert router.db_for_write(Enterprise) == "default"
+    assert router.allow_migrate("default", "enterprises") is True
+    assert router.allow_migrate("replica", "enterprises") is False
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "replica"),
+    [
+        ("get", "/", True),
+        ("get", "/zones/BDH/", True),
+        ("get", "/api/v1/indicators", True),
+        ("post", "/", False),
+        ("get", "/enterprises/", False),
+        ("get", "/entry/returns/", False),
+        ("get", "/no-such-page/", False),
+    ],
+)
+def test_the_middleware_turns_replica_reads_on_for_dashboard_gets_only(method, path, replica):
+    seen = []
+    middleware = ReplicaMiddleware(lambda request: seen.append(_use_replica.get()))
+    middleware(getattr(RequestFactory(), method)(path))
+    assert seen == [replica]
+    assert _use_replica.get() is False
