@@ -53,7 +53,8 @@ def manage(url: str, *args: str) -> float:
         "SECRET_KEY": "bench",
         "ALLOWED_HOSTS": "testserver",
     }
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    command = [PYTHON, "manage.py", *args]  # our own interpreter and commands
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
     return time.perf_counter() - started
 
 
@@ -66,7 +67,7 @@ def measure_in_process(url: str, repeats: int) -> dict:
         "SECRET_KEY": "bench",
         "ALLOWED_HOSTS": "testserver",
     }
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 - this script with fixed arguments
         [PYTHON, __file__, "--worker", "--repeats", str(repeats)],
         cwd=ROOT,
         env=env,
@@ -200,6 +201,7 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--write", action="store_true", help="write the table into docs/benchmarks.md")
+    parser.add_argument("--import-rows", type=int, default=20_000, help="rows of the import comparison")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -221,11 +223,32 @@ def main():
         result["summaries_s"] = round(build, 1)
         report[size] = result
         print(json.dumps({"size": size, **result}), flush=True)
+    imports = import_comparison(base, args.import_rows)
+    print(json.dumps({"import": imports}), flush=True)
     if args.write:
-        write_markdown(report)
+        write_markdown(report, imports)
 
 
-def write_markdown(report: dict) -> None:
+def import_comparison(base: str, rows: int) -> dict:
+    """The import service against a row-by-row import of the same file (bench/import_returns.py)."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import import_returns
+
+    import_returns.setup_django()
+
+    with tempfile.TemporaryDirectory() as workdir:
+        path = Path(workdir) / "returns.csv"
+        import_returns.generate(path, rows)
+        result = {}
+        for method in ("bulk", "naive"):
+            run = import_returns.run("PostgreSQL", method, path, Path(workdir), base)
+            result[method] = round(run["returns"] / run["seconds"])
+        return result
+
+
+def write_markdown(report: dict, imports: dict) -> None:
     sizes = list(report)
     pages = [
         "province dashboard",
@@ -247,10 +270,7 @@ def write_markdown(report: dict) -> None:
         "| --- | " + " | ".join("---:" for _ in sizes) + " |",
     ]
     for page in pages:
-        cells = [
-            f"{report[s][page]['median_ms']} / {report[s][page]['p95_ms']} ms ({report[s][page]['queries']} q)"
-            for s in sizes
-        ]
+        cells = ["{median_ms} / {p95_ms} ms ({queries} q)".format(**report[s][page]) for s in sizes]
         lines.append(f"| {page} | " + " | ".join(cells) + " |")
     for key, label in [
         ("rows_per_s", "CSV export, rows/s"),
@@ -265,6 +285,11 @@ def write_markdown(report: dict) -> None:
         "| rebuild_summaries, s | " + " | ".join(str(report[s]["summaries_s"]) for s in sizes) + " |"
     )
     lines.append("| returns | " + " | ".join(f"{report[s]['data']['returns']:,}" for s in sizes) + " |")
+    lines += [
+        "",
+        "Import of one generated CSV into an empty database (bench/import_returns.py): the service "
+        f"{imports['bulk']:,} rows/s, a row-by-row `save()` import {imports['naive']:,} rows/s.",
+    ]
     section = "\n".join(lines) + "\n"
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text() if path.exists() else "# Benchmarks\n"
