@@ -295,8 +295,11 @@ def write_markdown(report: dict, imports: dict) -> None:
     text = path.read_text() if path.exists() else "# Benchmarks\n"
     start = text.find("## National scale")
     if start >= 0:
+        # Replace the table, keep the notes written under it (they start with "Machine:").
+        notes = text.find("\nMachine:", start)
         end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+        keep_from = notes if notes >= 0 and (end < 0 or notes < end) else end
+        text = text[:start] + section + (text[keep_from:] if keep_from >= 0 else "")
     else:
         text = text.rstrip() + "\n\n" + section
     path.write_text(text)
