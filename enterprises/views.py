@@ -1,4 +1,4 @@
-"""The enterprise table (filtered, sorted, paginated) and the enterprise page. Read-only for every role; the table exports as CSV or XLSX."""
+"""The enterprise table (filtered, sorted, paginated, exported) and the enterprise page; read-only."""
 
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Sum
