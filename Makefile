@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres lint check-migrations clean messages compilemessages bench e2e-deps screenshots
+.PHONY: install run test test-sqlite test-postgres lint check-migrations clean messages compilemessages bench e2e-deps screenshots bandit load
 
 install: $(STAMP)
 
@@ -20,10 +20,14 @@ run: install compilemessages
 	$(PY) manage.py seed_demo --reset-passwords
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install e2e-deps compilemessages check-migrations test-sqlite test-postgres
+test: install e2e-deps compilemessages check-migrations bandit test-sqlite test-postgres
 
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
+
+# Security lint of the app's code (issue 10); skips are explained in pyproject.toml's [tool.bandit].
+bandit: install
+	$(VENV)/bin/bandit -q -r config zones enterprises membership reports -c pyproject.toml
 
 test-sqlite: install compilemessages
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
@@ -71,3 +75,8 @@ screenshots: install e2e-deps compilemessages
 	env -u DATABASE_URL $(PY) -m pytest -q tests/e2e/test_pages.py
 	mkdir -p docs/screenshots
 	cp test-artifacts/screenshots/*.png docs/screenshots/
+
+# Load test (issue 10, not part of `make test`): 50 users browse dashboards and tables for a minute
+# against gunicorn + a throw-away PostgreSQL, on loopback; results in docs/benchmarks.md ("Load").
+load: install compilemessages
+	scripts/load/run.sh $(LOAD_ARGS)

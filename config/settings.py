@@ -195,8 +195,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a connection the database d
 
 # Static files from the app itself (WhiteNoise): compressed, with content hashes in their names and
 # cached for a year in production (run collectstatic at each release); from the source folders,
-# unhashed, in development and tests, which therefore never need collectstatic.
-# WhiteNoise answers static files itself: the middleware adding security headers must come before it.
+# unhashed, in development and tests, which therefore never need collectstatic. WhiteNoise answers
+# static files itself, so the middleware adding security headers must come before it.
 MIDDLEWARE.remove("django.middleware.clickjacking.XFrameOptionsMiddleware")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
@@ -216,9 +216,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG and not PRODUCTION
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # pages name static files through {% static %} only
 INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.staticfiles")] = "config.apps.StaticFiles"
-WHITENOISE_AUTOREFRESH = DEBUG and not PRODUCTION
 
 # HTTPS. Behind nginx (deploy/nginx.conf) TLS ends at the proxy, which says so in X-Forwarded-Proto;
 # TRUST_PROXY_HEADERS makes Django believe it (and X-Real-IP for client addresses). Turn it on only
@@ -245,7 +245,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): scripts only from our own static files, so no inline script
 # and no event-handler attribute runs; data for scripts travels in json_script blocks, which are not
-# executed. Styles: our own files only; plotly.js sets styles through the DOM, which CSP allows.
+# executed. Styles: our own files, and the two <style> elements plotly.js adds (their hashes below).
 from csp.constants import NONE, SELF  # noqa: E402
 
 INSTALLED_APPS += ["csp"]
@@ -306,6 +306,8 @@ LOGGING["formatters"] = {
 }
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
 LOGGING["loggers"]["coverage.requests"] = {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")}
+# django-axes narrates every login at INFO; failures and lockouts come at WARNING.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 
 # A PostgreSQL read replica for the dashboards (config/routers.py), only when one is configured.
 if os.environ.get("DATABASE_REPLICA_URL"):
@@ -316,5 +318,3 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
     MIDDLEWARE.append("config.routers.ReplicaMiddleware")
-# django-axes narrates every login at INFO; failures and lockouts come at WARNING.
-LOGGING["loggers"]["axes"] = {"level": "WARNING"}

@@ -226,7 +226,7 @@ def free_port() -> int:
 class Server:
     """gunicorn in production mode (deploy/gunicorn.conf.py) on a free loopback port."""
 
-    def __init__(self, name: str, log_dir: Path):
+    def __init__(self, name: str, log_dir: Path, **env):
         self.port = free_port()
         self.log = log_dir / f"gunicorn-{self.port}.log"
         command = [
@@ -247,7 +247,7 @@ class Server:
             self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
                 command,
                 cwd=ROOT,
-                env=environment(name),
+                env=environment(name, **env),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -278,11 +278,11 @@ class Server:
 
 @pytest.fixture
 def servers(tmp_path):
-    """Start app servers with ``servers(database)``; all are stopped after the test."""
+    """Start app servers with ``servers(database, **environment)``; all are stopped after the test."""
     started = []
 
-    def start(name: str) -> Server:
-        started.append(Server(name, tmp_path))
+    def start(name: str, **env) -> Server:
+        started.append(Server(name, tmp_path, **env))
         return started[-1]
 
     yield start
@@ -390,23 +390,37 @@ def import_file(path: Path, zone: str, first: int, rows: int) -> Path:
     return path
 
 
-def start_import(name: str, path: Path) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "manage.py", "import_returns", str(path)],
-        cwd=ROOT,
-        env=environment(name),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+@pytest.fixture
+def imports():
+    """Start ``manage.py import_returns`` with ``imports(database, path)``; none outlives the test."""
+    started = []
+
+    def start(name: str, path: Path) -> subprocess.Popen:
+        started.append(
+            subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                [sys.executable, "manage.py", "import_returns", str(path)],
+                cwd=ROOT,
+                env=environment(name),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+        return started[-1]
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=10)
 
 
-def test_an_import_killed_mid_way_leaves_the_database_exactly_as_before(database, tmp_path):
+def test_an_import_killed_mid_way_leaves_the_database_exactly_as_before(database, imports, tmp_path):
     before = snapshot(database)
     path = import_file(tmp_path / "big.csv", "BDH", 7100000000, 3000)
     lock = TableLock(database, "enterprises_return")
     try:
-        process = start_import(database, path)
+        process = imports(database, path)
         # It has written its 3,000 enterprises and their history and now waits to write the returns.
         wait_for(lambda: lock_waiters(database, writing=True) == 1, "the import to be mid-way")
         process.send_signal(signal.SIGKILL)
@@ -423,7 +437,7 @@ def test_an_import_killed_mid_way_leaves_the_database_exactly_as_before(database
     assert snapshot(database) == before
 
 
-def test_two_imports_for_different_zones_at_the_same_time_both_succeed(database, tmp_path):
+def test_two_imports_for_different_zones_at_the_same_time_both_succeed(database, imports, tmp_path):
     counts = (
         "SELECT z.code, count(*) FROM enterprises_enterprise e "
         "JOIN zones_zone z ON z.id = e.zone_id GROUP BY 1"
@@ -431,8 +445,8 @@ def test_two_imports_for_different_zones_at_the_same_time_both_succeed(database,
     before = dict(sql(database, counts))
     lock = TableLock(database, "enterprises_return")
     try:
-        bdh = start_import(database, import_file(tmp_path / "bdh.csv", "BDH", 7200000000, 500))
-        dpm = start_import(database, import_file(tmp_path / "dpm.csv", "DPM", 7300000000, 400))
+        bdh = imports(database, import_file(tmp_path / "bdh.csv", "BDH", 7200000000, 500))
+        dpm = imports(database, import_file(tmp_path / "dpm.csv", "DPM", 7300000000, 400))
         # Both are inside their transactions at once, each having written its enterprises.
         wait_for(lambda: lock_waiters(database, writing=True) == 2, "both imports to be mid-way")
     finally:

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from enterprises.models import Enterprise, Return
 from tests import factories as f
@@ -374,3 +375,13 @@ def test_an_editor_cannot_reach_another_zone_through_query_parameters(client, ed
     listed = client.get("/api/v1/enterprises", {"period": "2024"}).json()
     assert listed["zones"] == ["BDH"] and listed["count"] == 0  # the DPM enterprise is not listed
     assert client.get(reverse("enterprise-export", args=["csv"]), {"zone": "DPM"}).status_code == 403
+
+
+def test_html_in_a_zone_name_is_printed_as_text_in_the_pdf_report(client, administrator):
+    Zone.objects.filter(code="BDH").update(name="<b>Bold</b> & <i>zone</i>")
+    f.report(f.enterprise("BDH"), "2024S1", workers=10)
+    client.force_login(administrator)
+    response = client.get(reverse("report-download", args=["pdf"]), {"period": "2024", "zones": "BDH"})
+    assert response.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "<b>Bold</b> & <i>zone</i>" in text  # the tags as characters, not as formatting

@@ -148,6 +148,9 @@ def test_a_deactivated_user_keeps_their_history_and_cannot_log_in(client, editor
     client.force_login(administrator)
     change = client.get(reverse("admin:auth_user_change", args=[editor_bdh.pk]))
     assert 'name="is_active"' in change.content.decode()
+    # Deleting is not offered: it would take the user's name out of the audit trail.
+    assert client.get(reverse("admin:auth_user_delete", args=[editor_bdh.pk])).status_code == 403
+    assert "delete_selected" not in client.get(reverse("admin:auth_user_changelist")).content.decode()
     editor_bdh.is_active = False
     editor_bdh.save()
 

@@ -3,6 +3,7 @@ the hardened defaults hold, and a missing secret or host list stops the app from
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -120,3 +121,17 @@ def test_what_gunicorn_serves_is_production_unless_told_otherwise():
     result = run(["-c", "import config.wsgi"])
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    """docs/deployment.md's configuration reference names every variable the app and its scripts read."""
+    sources = ["config/settings.py", "deploy/gunicorn.conf.py", "deploy/backup.sh"]
+    read = set()
+    for source in sources:
+        text = (ROOT / source).read_text()
+        read |= set(re.findall(r'(?:env_\w+|environ\.get|environ)\(?\[?"([A-Z][A-Z0-9_]+)"', text))
+        read |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)[:}]", text))
+    assert {"SECRET_KEY", "DATABASE_REPLICA_URL", "GUNICORN_WORKERS", "BACKUP_KEEP_DAYS"} <= read
+    reference = (ROOT / "docs" / "deployment.md").read_text().split("## Configuration reference")[1]
+    undocumented = sorted(name for name in read if f"| `{name}` |" not in reference)
+    assert undocumented == []

@@ -64,3 +64,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             token.revoke()
         messages.success(request, _("%(count)d token(s) revoked.") % {"count": queryset.count()})
+
+
+# --- Users (issue 10): deactivated, never deleted -------------------------------------------------
+from django.contrib.auth.admin import UserAdmin  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    """Untick "active" to stop someone logging in (their sessions end at once); the audit trail and
+    the export log keep naming them, which deleting the user would undo."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,11 +5,12 @@ It makes a database of its own on the PostgreSQL server of DATABASE_URL (scripts
 starts a throw-away one), migrates it, loads the demo data set, adds the users, collects the static
 files as a release would, starts gunicorn on a free loopback port, logs every user in through the
 login form, and then lets them browse: each user opens a page, waits a random think time (mean
-THINK seconds; 0 for none), opens the next. It stops by itself after DURATION seconds, prints
-throughput, latency percentiles and errors (any answer but 200 is one), drops its database and
-exits 1 if there was any error. Only loopback addresses are used.
+THINK seconds; 0 for none), opens the next. It stops by itself after DURATION seconds (or
+MAX_REQUESTS requests), prints throughput, latency percentiles and errors (any answer but 200 is
+one), drops its database and exits 1 if there was any error. Only loopback addresses are used.
 
-    scripts/load/run.sh [--users 50] [--duration 60] [--think 1.0] [--workers N] [--threads N]
+    scripts/load/run.sh [--users 50] [--duration 60] [--think 1.0] [--max-requests 100000]
+                        [--workers N] [--threads N]
 """
 
 from __future__ import annotations
@@ -177,8 +178,8 @@ class User:
             raise RuntimeError(f"{self.username} could not log in: {status} {location}")
         return time.perf_counter() - started
 
-    def browse(self, until: float, think: float, enterprise_ids, organization_ids) -> None:
-        while time.monotonic() < until:
+    def browse(self, until: float, think: float, limit: int, enterprise_ids, organization_ids) -> None:
+        while time.monotonic() < until and len(self.results) < limit:
             kind, path = pages(self.rng, enterprise_ids, organization_ids)
             started = time.perf_counter()
             try:
@@ -222,6 +223,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of browsing")
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between a user's pages")
+    parser.add_argument("--max-requests", type=int, default=100_000, help="stop after this many in all")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: deploy/gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, help="gunicorn threads per worker")
     args = parser.parse_args()
@@ -293,7 +295,10 @@ def main() -> int:
         until = time.monotonic() + args.duration
         started = time.perf_counter()
         threads = [
-            threading.Thread(target=user.browse, args=(until, args.think, enterprise_ids, organization_ids))
+            threading.Thread(
+                target=user.browse,
+                args=(until, args.think, args.max_requests // args.users, enterprise_ids, organization_ids),
+            )
             for user in users
         ]
         for thread in threads:
