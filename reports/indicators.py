@@ -362,6 +362,12 @@ def _aggregate(
     sql = f"SELECT {', '.join(columns)} FROM ({inner_sql}) e"  # noqa: S608 - only our own SQL fragments
     if group:
         sql += f" GROUP BY {', '.join(group.values())}"
+    if connection.vendor == "postgresql":
+        # On small or freshly written tables PostgreSQL's row estimates are 1 and it may pick nested
+        # loops that re-run each grouped subquery per enterprise (minutes instead of milliseconds);
+        # hash joins read each derived table once, whatever the statistics. One statement string,
+        # so the setting holds for this query's (implicit) transaction.
+        sql = "SET LOCAL enable_nestloop = off; " + sql
     with connection.cursor() as cursor:
         cursor.execute(sql, inner_params)
         names = [c[0] for c in cursor.description]
