@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from reports import charts_svg, labels
+from reports import report as coverage_report
 from reports.indicators import KEYS
 from reports.report import CoverageReport
 
@@ -161,17 +162,7 @@ def to_pdf(report: CoverageReport) -> bytes:
         "exports/report.html",
         {
             "report": report,
-            "rows": [(labels.INDICATOR_LABELS[k], k, report.total[k]) for k in KEYS],
-            "sections": [
-                {
-                    "section": s,
-                    "rows": [
-                        (labels.INDICATOR_LABELS[k], k, [s.figures[g][k] for g, _l in s.columns])
-                        for k in KEYS
-                    ],
-                }
-                for s in report.sections
-            ],
+            **coverage_report.tables(report),
             "charts": charts_svg.report_charts(report),
             "generated_at": timezone.localtime(report.generated_at),
         },

@@ -57,6 +57,23 @@ class CoverageReport:
         ]
 
 
+def tables(report: CoverageReport) -> dict:
+    """The report's tables as templates show them (the page and the PDF): label, key, value(s)."""
+    return {
+        "rows": [(labels.INDICATOR_LABELS[k], k, report.total[k]) for k in indicators.KEYS],
+        "sections": [
+            {
+                "section": s,
+                "rows": [
+                    (labels.INDICATOR_LABELS[k], k, [s.figures[g][k] for g, _l in s.columns])
+                    for k in indicators.KEYS
+                ],
+            }
+            for s in report.sections
+        ],
+    }
+
+
 def build(period: Period, zones=None, breakdowns=BREAKDOWNS, user=None) -> CoverageReport:
     """Compute the report: two queries for the total, two per breakdown, two for names."""
     codes = indicators.zone_codes(zones)

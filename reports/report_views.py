@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Return
 from reports import charts_svg, exports, labels, report
-from reports.indicators import KEYS
 from reports.models import ExportKind, ExportLog
 from reports.periods import Period
 from zones.access import role_required
@@ -60,16 +59,7 @@ def report_page(request):
         "can_export": request.user.has_perm(EXPORT_PERMISSION),
     }
     if built:
-        context["rows"] = [(labels.INDICATOR_LABELS[k], k, built.total[k]) for k in KEYS]
-        context["sections"] = [
-            {
-                "section": s,
-                "rows": [
-                    (labels.INDICATOR_LABELS[k], k, [s.figures[g][k] for g, _l in s.columns]) for k in KEYS
-                ],
-            }
-            for s in built.sections
-        ]
+        context |= report.tables(built)
         context["charts"] = charts_svg.report_charts(built)
     return render(request, "exports/report_page.html", context)
 
