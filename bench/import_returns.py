@@ -52,7 +52,7 @@ def setup_django() -> None:
 
 def generate(path: Path, rows: int, seed: int = 8) -> None:
     """A deterministic file of ``rows`` rows with the import's columns."""
-    from enterprises.importing import COLUMNS
+    from membership.importing import COLUMNS
 
     rng = random.Random(seed)
     with path.open("w", newline="", encoding="utf-8") as stream:
@@ -114,7 +114,7 @@ def worker(method: str, path: Path) -> dict:
 
     started = time.perf_counter()
     if method in ("bulk", "bulk-orm"):
-        from enterprises import importing
+        from membership import importing
 
         if method == "bulk-orm":
             importing._Writer.insert = orm_insert

@@ -94,8 +94,9 @@ def worker(repeats: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from reports import indicators
-    from reports.periods import Period
+    from core.periods import Period
+    from reports import aggregates, enterprise_export, indicators
+    from reports.rows import enterprise_rows
     from zones.models import Zone
 
     admin, _created = User.objects.get_or_create(username="bench-admin")
@@ -133,10 +134,10 @@ def worker(repeats: int) -> dict:
         "zone page": timed(get(f"/zones/{zone.code}/", {"period": "2024"})),
         "enterprise table, page 1": timed(get("/enterprises/", {"period": "2024"})),
         "enterprise table, filtered": timed(
-            get("/enterprises/", {"period": "2024", "zone": zone.code, "party": "org", "sort": "-w"})
+            get("/enterprises/", {"period": "2024", "zone": zone.code, "party": "org", "sort": "-workers"})
         ),
         "coverage from summaries": timed(lambda: indicators.compute(period)),
-        "coverage live": timed(lambda: indicators._aggregate(period, None, None), n=max(3, repeats // 5)),
+        "coverage live": timed(lambda: aggregates.aggregate(period), n=max(3, repeats // 5)),
     }
 
     # CSV export of every enterprise of one period, against PostgreSQL's own COPY of the same rows.
@@ -148,24 +149,8 @@ def worker(repeats: int) -> dict:
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     sql, params = (
-        indicators.enterprise_rows(period, None)
-        .values_list(
-            "tax_code",
-            "name",
-            "zone_code",
-            "ownership",
-            "w",
-            "pm",
-            "um",
-            "has_org",
-            "has_union",
-            "reported",
-            "f_new_union",
-            "f_awareness",
-            "f_proposed",
-            "f_introduced",
-            "f_admitted",
-        )
+        enterprise_rows(period, None)
+        .values_list(*[column for column, _kind in enterprise_export.COLUMNS])
         .query.sql_with_params()
     )
     with connection.cursor() as cursor:

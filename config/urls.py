@@ -14,13 +14,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The dashboard: province and zone pages (reports), enterprise table and pages, organizations.
     path("", include("reports.urls")),
-    path("enterprises/", include("enterprises.urls")),
-    path("organizations/", include("membership.urls")),
+    path("enterprises/", include("reports.enterprise_urls")),
+    path("organizations/", include("reports.organization_urls")),
     # Spreadsheet import of returns and annual targets.
-    path("import/", include("enterprises.import_urls")),
+    path("import/", include("membership.import_urls")),
     path("targets/", include("reports.target_urls")),
     # Data entry by zone boards: forms, the period grid, organization lifecycle, data quality.
     path("entry/", include("enterprises.entry_urls")),
+    path("entry/", include("reports.entry_urls")),
     path("entry/organizations/", include("membership.lifecycle_urls")),
     # Coverage reports and their downloads; the read-only JSON API.
     path("reports/", include("reports.report_urls")),

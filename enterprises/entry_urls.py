@@ -6,10 +6,6 @@ urlpatterns = [
     path("enterprises/new/", views.enterprise_create, name="enterprise-create"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
     path("enterprises/<int:pk>/close/", views.enterprise_close, name="enterprise-close"),
-    path("enterprises/<int:pk>/history/", views.enterprise_history_page, name="enterprise-history"),
-    path("returns/", views.period_grid_start, name="period-grid-start"),
-    path("returns/<str:zone>/<str:period>/", views.period_grid, name="period-grid"),
-    path("quality/", views.data_quality, name="data-quality"),
     path("closed-periods/", views.period_locks, name="period-locks"),
     path("closed-periods/<int:pk>/reopen/", views.period_lock_reopen, name="period-lock-reopen"),
 ]

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import Period
 from enterprises import rules
 from enterprises.models import Enterprise, Return
 from enterprises.services import RETURN_FIELDS
-from reports.periods import Period
 from zones.access import editable_zones
 from zones.models import Zone
 from zones.roles import is_administrator

@@ -7,8 +7,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from enterprises.text import fold
-from reports.periods import Period, all_periods_of_year, validate_period
+from core.periods import Period, all_periods_of_year, validate_period
+from core.text import fold
 from zones.models import Zone
 
 TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
-from reports.periods import Period
+from core.periods import Period
 
 # A PositiveIntegerField holds at most this on every supported database.
 MAX_COUNT = 2_147_483_647

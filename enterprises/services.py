@@ -18,9 +18,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from core.periods import Period
+from core.signals import figures_changed
 from enterprises.models import Enterprise, PeriodLock, Return
-from reports import summary
-from reports.periods import Period
 from zones.models import Zone
 
 CLOSED_BEFORE_ESTABLISHED = _(
@@ -165,8 +165,11 @@ def returns_save(*, creates: list[Return], updates: list[Return], deletes: list[
         for row in victims:
             row._history_user = user
             row.delete()
-    # Bulk writes send no signals: tell the dashboards' summary what changed.
-    summary.mark_returns_dirty([*creates, *updates])
+    # Bulk writes send no model signals: tell the readers what changed.
+    changed = [*creates, *updates]
+    enterprise_ids = {r.enterprise_id for r in changed}
+    zone_ids = set(Enterprise.objects.filter(pk__in=enterprise_ids).values_list("zone_id", flat=True))
+    figures_changed.send(Return, zone_ids=zone_ids, years={int(r.period[:4]) for r in changed})
 
 
 def period_close(*, zone: Zone, period: Period, user) -> PeriodLock:

@@ -8,10 +8,10 @@ from django.db.models import F
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import Period
+from enterprises.access import closed_period
 from enterprises.forms import DateInput
 from membership.models import PartyOrganization, PartyOrgLevel
-from reports.periods import Period
-from zones.access import closed_period
 from zones.roles import is_administrator
 
 DATE_IN_CLOSED_PERIOD = _(

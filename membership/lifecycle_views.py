@@ -15,15 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from enterprises.access import get_enterprise_for_user
 from membership import services
+from membership.access import get_party_organization_for_user, get_union_for_user
 from membership.forms import AttachForm, DissolveForm, PartyOrgFoundForm, UnionFoundForm, UpgradeForm
 from membership.models import Attachment, GrassrootsUnion, PartyOrganization, PartyOrganizationLevel
-from zones.access import (
-    get_enterprise_for_user,
-    get_party_organization_for_user,
-    get_union_for_user,
-    role_required,
-)
+from zones.access import role_required
 from zones.roles import Role
 
 EDITORS = (Role.ZONE_EDITOR, Role.ADMINISTRATOR)

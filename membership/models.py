@@ -5,8 +5,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.periods import Period
 from enterprises.models import Enterprise, PeriodicReturn
-from reports.periods import Period
 
 
 class PartyOrgLevel(models.TextChoices):

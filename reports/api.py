@@ -14,9 +14,10 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.periods import Period
 from enterprises.models import Return
 from reports import contract, indicators
-from reports.periods import Period
+from reports.rows import enterprise_rows
 from zones.models import ApiToken, Zone
 from zones.roles import Role, role_of
 
@@ -152,21 +153,20 @@ def zones_view(request):
     )
 
 
-ENTERPRISE_FIELDS = {
-    "workers": "w",
-    "party_members": "pm",
-    "union_members": "um",
-    "new_union_members": "f_new_union",
-    "introduced_to_party": "f_introduced",
-    "admitted_to_party": "f_admitted",
-    "awareness_class_attendees": "f_awareness",
-    "proposed_for_admission": "f_proposed",
-    "has_party_org": "has_org",
-    "has_union": "has_union",
-    "reported": "reported",
-}
-
-
+# The per-enterprise figures the API lists, under the rows' own (DOMAIN.md) names.
+ENTERPRISE_FIELDS = (
+    "workers",
+    "party_members",
+    "union_members",
+    "new_union_members",
+    "introduced_to_party",
+    "admitted_to_party",
+    "awareness_class_attendees",
+    "proposed_for_admission",
+    "has_party_org",
+    "has_union",
+    "reported",
+)
 BOOLEAN_FIELDS = {"has_party_org", "has_union", "reported"}
 
 
@@ -183,9 +183,9 @@ def enterprises_view(request):
     page_size = positive_int(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     number = positive_int(request, "page", 1)
     rows = (
-        indicators.enterprise_rows(period, codes)
+        enterprise_rows(period, codes)
         .order_by("tax_code")
-        .values("tax_code", "name", "zone_code", "ownership", *ENTERPRISE_FIELDS.values())
+        .values("tax_code", "name", "zone_code", "ownership", *ENTERPRISE_FIELDS)
     )
     paginator = Paginator(rows, page_size)
     try:
@@ -198,7 +198,7 @@ def enterprises_view(request):
             "name": row["name"],
             "zone": row["zone_code"],
             "ownership": row["ownership"],
-            **{name: _json_value(name, row[column]) for name, column in ENTERPRISE_FIELDS.items()},
+            **{name: _json_value(name, row[name]) for name in ENTERPRISE_FIELDS},
         }
         for row in page.object_list
     ]

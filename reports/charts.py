@@ -18,7 +18,7 @@ from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from reports.templatetags.figures import figure, pct
+from core.formatting import figure, pct
 
 INK = "#1b1f23"
 MUTED = "#555d66"

@@ -7,7 +7,7 @@ figure nobody reported.
 import json
 from decimal import Decimal
 
-from reports.periods import Period
+from core.periods import Period
 
 
 def json_default(value):

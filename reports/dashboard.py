@@ -23,13 +23,13 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from core.formatting import figure, pct
+from core.periods import Period
 from enterprises.models import Ownership, Return
 from membership.models import PartyOrganization
 from reports import charts, indicators
-from reports.indicators import SIZE_20PLUS, SIZE_UNDER_20, percent
+from reports.aggregates import SIZE_20PLUS, SIZE_UNDER_20
 from reports.models import TargetIndicator
-from reports.periods import Period
-from reports.templatetags.figures import figure, pct
 from zones.models import Zone, ZoneKind
 
 TREND_PERIODS = 8
@@ -204,20 +204,20 @@ class Dashboard:
             card(
                 _("Party members"),
                 "party_members",
-                self.url(sort="-pm"),
+                self.url(sort="-party_members"),
                 _("%(n)s in enterprises with a party organization")
                 % {"n": figure(now["party_members_in_orgs"])},
             ),
             card(
                 _("Union members"),
                 "union_members",
-                self.url(sort="-um"),
+                self.url(sort="-union_members"),
                 _("%(n)s new in the period") % {"n": figure(now["new_union_members"])},
             ),
             card(
                 _("New union members"),
                 "new_union_members",
-                self.url(sort="-f_new_union"),
+                self.url(sort="-new_union_members"),
                 _("%(pct)s of target: %(ytd)s of %(target)s since 1 January")
                 % {
                     "pct": pct(now["target_new_union_members_pct"]),
@@ -448,8 +448,8 @@ class Dashboard:
 
     def targets_chart(self, current: dict) -> Chart | None:
         sorts = {
-            TargetIndicator.NEW_UNION_MEMBERS: "-f_new_union",
-            TargetIndicator.ADMITTED_TO_PARTY: "-f_admitted",
+            TargetIndicator.NEW_UNION_MEMBERS: "-new_union_members",
+            TargetIndicator.ADMITTED_TO_PARTY: "-admitted_to_party",
         }
         rows = []
         for indicator, label in TargetIndicator.choices:
@@ -499,28 +499,39 @@ class Dashboard:
     # --- 5: the recruitment pipeline ------------------------------------------------------------
 
     def pipeline_charts(self, f: dict) -> list[Chart]:
+        """``f``: the scope's indicators, conversion rates included."""
         party = [
-            (_("Sent to party awareness classes"), f["awareness_class_attendees"], None, "-f_awareness"),
+            (
+                _("Sent to party awareness classes"),
+                f["awareness_class_attendees"],
+                None,
+                "-awareness_class_attendees",
+            ),
             (
                 _("Proposed for admission"),
                 f["proposed_for_admission"],
-                percent(f["proposed_for_admission"], f["awareness_class_attendees"]),
-                "-f_proposed",
+                f["proposed_of_attendees_pct"],
+                "-proposed_for_admission",
             ),
             (
                 _("Admitted to the party"),
                 f["admitted_to_party"],
-                percent(f["admitted_to_party"], f["proposed_for_admission"]),
-                "-f_admitted",
+                f["admitted_of_proposed_pct"],
+                "-admitted_to_party",
             ),
         ]
         union = [
-            (_("Union members introduced to the party"), f["introduced_to_party"], None, "-f_introduced"),
+            (
+                _("Union members introduced to the party"),
+                f["introduced_to_party"],
+                None,
+                "-introduced_to_party",
+            ),
             (
                 _("Admitted to the party"),
                 f["admitted_to_party"],
-                percent(f["admitted_to_party"], f["introduced_to_party"]),
-                "-f_admitted",
+                f["admitted_of_introduced_pct"],
+                "-admitted_to_party",
             ),
         ]
         return [

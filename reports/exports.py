@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.text import safe_text
 from reports import charts_svg, labels
 from reports import report as coverage_report
 from reports.indicators import KEYS
@@ -27,12 +28,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    """Neutralize spreadsheet formula injection: text starting with = + - @ is shown, never run."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def filename(report: CoverageReport, extension: str) -> str:

@@ -27,6 +27,8 @@ INDICATOR_LABELS = {
     # xgettext:no-python-format (a literal per cent sign, never %-formatted)
     "target_new_union_members_pct": _("New union members since 1 January, % of target"),
     "reporting_rate_pct": _("Reporting rate"),
+    "proposed_of_attendees_pct": _("Proposed for admission, of those sent to awareness classes"),
+    "admitted_of_introduced_pct": _("Admitted to the party, of union members introduced"),
     "party_members": _("Party members"),
     "reporting_enterprises": _("Enterprises that reported"),
     "new_union_members_ytd": _("New union members since 1 January"),

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.periods import Period
 from enterprises.models import Ownership
 from reports import indicators, labels
-from reports.periods import Period
 from zones.models import Province, Zone
 
 BREAKDOWNS = ("zone", "ownership", "size_band")

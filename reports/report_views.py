@@ -6,10 +6,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import Period
 from enterprises.models import Return
 from reports import charts_svg, exports, labels, report
 from reports.models import ExportKind, ExportLog
-from reports.periods import Period
 from zones.access import role_required
 from zones.models import Zone
 

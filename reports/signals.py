@@ -1,12 +1,11 @@
-"""Keep the summary (reports.summary) true on every single-object save or delete.
-
-Bulk writes (imports, the period grid, data loads) send no signals: they call
-``summary.mark_dirty`` themselves.
+"""Keep the summary (reports.summary) true on every write: model signals for single saves and
+deletes, ``core.signals.figures_changed`` for bulk writes.
 """
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from core.signals import figures_changed
 from enterprises.models import Enterprise, Return
 from membership.models import GrassrootsUnion, PartyOrganization
 from reports import summary
@@ -75,3 +74,11 @@ def party_organization_changed(sender, instance, **kwargs):
 def union_changed(sender, instance, **kwargs):
     dates = [instance.founded_on, instance.dissolved_on, *getattr(instance, "_summary_dates", [])]
     _organization_changed(instance, instance.enterprise_id, dates)
+
+
+@receiver(figures_changed)
+def bulk_write(sender, zone_ids, years=(), since_year=None, **kwargs):
+    years = set(years)
+    if since_year is not None:
+        years.update(summary.summarized_years_from(since_year))
+    summary.mark_dirty(zone_ids, years)

@@ -19,10 +19,11 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Q, Sum
 
-from enterprises.models import NON_STATE_OWNERSHIPS, Enterprise
-from reports import indicators
+from core.periods import Period
+from enterprises.models import NON_STATE_OWNERSHIPS
+from reports import aggregates
 from reports.models import SUMMARY_FIGURES, CoverageSummary, SummarizedPeriod, SummaryDirty
-from reports.periods import Period
+from reports.rows import Scope
 from zones.models import Zone
 
 OUTSIDE_ZONES = 0  # zone_key of enterprises outside every zone
@@ -45,14 +46,6 @@ def mark_dirty(zone_ids: Iterable[int | None], years: Iterable[int]) -> None:
     )
 
 
-def mark_returns_dirty(returns: Iterable) -> None:
-    """``mark_dirty`` for returns written in bulk (no signals): their enterprises' zones and years."""
-    returns = list(returns)
-    enterprise_ids = {r.enterprise_id for r in returns}
-    zone_ids = Enterprise.objects.filter(pk__in=enterprise_ids).values_list("zone_id", flat=True).distinct()
-    mark_dirty(zone_ids, {int(r.period[:4]) for r in returns})
-
-
 def summarized_years_from(year: int) -> list[int]:
     """Years with summary rows from ``year`` on: a founding or closing date affects every later period."""
     years = {int(p[:4]) for p in SummarizedPeriod.objects.values_list("period", flat=True)}
@@ -63,7 +56,7 @@ def summarized_years_from(year: int) -> list[int]:
 def build(period: Period) -> int:
     """(Re)build every summary row of one period from the live computation; returns the row count."""
     CoverageSummary.objects.filter(period=str(period)).delete()
-    rows = indicators._aggregate(period, None, "summary")
+    rows = aggregates.aggregate(period, Scope(), "summary")
     CoverageSummary.objects.bulk_create([_summary_row(period, row) for row in rows], batch_size=2000)
     SummarizedPeriod.objects.update_or_create(period=str(period))
     return len(rows)
@@ -105,7 +98,7 @@ def refresh(codes: list[str] | None, year: int) -> None:
             zone_id = marker.zone_key or None
             for period in periods:
                 CoverageSummary.objects.filter(period=str(period), zone_id=zone_id).delete()
-                rows = indicators._aggregate(period, None, "summary", zone_id=marker.zone_key)
+                rows = aggregates.aggregate(period, Scope(zone_id=marker.zone_key), "summary")
                 CoverageSummary.objects.bulk_create([_summary_row(period, row) for row in rows])
             marker.delete()
 
@@ -116,7 +109,7 @@ def refresh(codes: list[str] | None, year: int) -> None:
 _REPORTED = {
     "workers": "workers_reporters",
     "party_members": "party_members_reporters",
-    **{name: f"{name}_n" for name in indicators.REPORTER_COUNTS},
+    **{name: f"{name}_n" for name in aggregates.REPORTER_COUNTS},
 }
 _GROUP_FIELDS = {
     "zone": ["zone__code"],
@@ -127,7 +120,7 @@ _GROUP_FIELDS = {
 
 
 def aggregate(period: Period, codes: list[str] | None, by: str | None) -> list[dict]:
-    """The same rows as the live ``indicators._aggregate``, summed from the summary."""
+    """The same rows as the live ``aggregates.aggregate``, summed from the summary."""
     refresh(codes, period.year)
     rows = CoverageSummary.objects.filter(period=str(period))
     if codes is not None:

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.periods import Period
+from core.text import fold
 from enterprises.models import Enterprise, Return
-from enterprises.text import fold
 from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel
 from reports import summary
-from reports.periods import Period
 from zones.models import Province, Zone, ZoneKind
 
 PROVINCE_CODE = "synthetic"

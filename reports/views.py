@@ -5,8 +5,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from enterprises.tables import EnterpriseTable
-from reports import dashboard, indicators
+from reports import dashboard
+from reports.rows import enterprise_rows
+from reports.tables import EnterpriseTable
 from zones.access import get_zone_for_user, role_required
 from zones.models import Zone, ZoneKind
 
@@ -48,7 +49,7 @@ def zone_detail(request, code):
     periods, period = dashboard.period_choice(request)
     table = None
     if period:
-        rows = indicators.enterprise_rows(period, [zone.code]).order_by("search_name", "tax_code")
+        rows = enterprise_rows(period, [zone.code]).order_by("search_name", "tax_code")
         table = EnterpriseTable(rows, exclude=("zone_code",))
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return _render(request, dashboard.zone_scope(zone), periods, period, zone=zone, table=table)

@@ -2,8 +2,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from enterprises.access import get_enterprise_for_user
 from tests import factories as f
-from zones.access import can_edit_zone, editable_zones, get_enterprise_for_user
+from zones.access import can_edit_zone, editable_zones
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from enterprises.history import enterprise_history
 from enterprises.models import Enterprise, Return
 from membership import services as membership
+from membership.history import enterprise_history
 from membership.models import PartyOrganization
 from reports.models import Target
 from tests import factories as f

@@ -98,8 +98,8 @@ def test_target_progress_runs_past_the_target_line_plainly():
 def test_pipeline_shows_each_step_with_its_conversion_rate():
     figure = charts.pipeline(
         [
-            {"label": "Introduced", "value": 65, "rate": None, "url": "/e/?sort=-f_introduced"},
-            {"label": "Admitted", "value": 45, "rate": Decimal("69.2"), "url": "/e/?sort=-f_admitted"},
+            {"label": "Introduced", "value": 65, "rate": None, "url": "/e/?sort=-introduced_to_party"},
+            {"label": "Admitted", "value": 45, "rate": Decimal("69.2"), "url": "/e/?sort=-admitted_to_party"},
         ]
     )
     go.Figure(figure)

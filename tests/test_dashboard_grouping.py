@@ -5,9 +5,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from core.periods import Period
 from reports import indicators
 from reports.dashboard import TREND_PERIODS, table_url, trend_periods
-from reports.periods import Period
 from tests import factories as f
 
 Y2024 = Period.parse("2024")

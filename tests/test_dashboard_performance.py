@@ -117,10 +117,11 @@ def pages(ids: dict) -> dict[str, str]:
         "province, a half year": f"{reverse('home')}?period=2024S1",
         "industrial zones": reverse("zone-kind-detail", kwargs={"kind": "industrial_zone"})
         + "?period=2024S1",
-        "a zone and its table": reverse("zone-detail", kwargs={"code": "BDH"}) + "?period=2024S1&sort=-w",
+        "a zone and its table": reverse("zone-detail", kwargs={"code": "BDH"})
+        + "?period=2024S1&sort=-workers",
         "enterprise table": enterprises,
         "filtered enterprise table": f"{enterprises}?period=2024S1&zone=BEZ&zone=none&union=yes&q=doanh"
-        "&sort=-um",
+        "&sort=-union_members",
         "enterprise page": reverse("enterprise-detail", args=[ids["enterprise"]]),
         "organization list": reverse("organization-list"),
         "organization page": reverse("organization-detail", args=[ids["organization"]]),

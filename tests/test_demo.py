@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from core.periods import Period
 from enterprises.models import Enterprise, Return
 from membership.models import OrganizationReturn, PartyOrganization
 from reports import demo
 from reports.indicators import compute
-from reports.periods import Period
 from zones.models import Province, Zone
 
 pytestmark = pytest.mark.django_db

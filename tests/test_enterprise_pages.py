@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from enterprises.models import Enterprise, Ownership
-from enterprises.tables import EnterpriseTable
 from membership.models import PartyOrganizationLevel, PartyOrgLevel
 from reports import demo
+from reports.tables import EnterpriseTable
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -145,9 +145,15 @@ def test_every_column_sorts_both_ways(client, viewer, small, column):
 
 def test_numbers_sort_with_no_data_last_in_both_directions(client, viewer, small):
     client.force_login(viewer)
-    assert names(client, sort="w") == ["Members Co", "Neither Co", "Org Co", "Outside Co", "Silent Co"]
-    assert names(client, sort="-w") == ["Org Co", "Neither Co", "Members Co", "Outside Co", "Silent Co"]
-    assert names(client, sort="-pm") == ["Org Co", "Members Co", "Outside Co", "Neither Co", "Silent Co"]
+    assert names(client, sort="workers") == ["Members Co", "Neither Co", "Org Co", "Outside Co", "Silent Co"]
+    assert names(client, sort="-workers") == ["Org Co", "Neither Co", "Members Co", "Outside Co", "Silent Co"]
+    assert names(client, sort="-party_members") == [
+        "Org Co",
+        "Members Co",
+        "Outside Co",
+        "Neither Co",
+        "Silent Co",
+    ]
 
 
 def test_pages_of_fifty_with_the_total(client, viewer):

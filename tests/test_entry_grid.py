@@ -8,11 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from enterprises import entry_views, rules
+from core.periods import Period
+from enterprises import rules
+from reports import entry_views
 from enterprises.forms import GRID_PAGE_SIZE, OVERLAPPING_RETURN, ROWS_MOVED
 from enterprises.models import Enterprise, PeriodLock, Return
 from reports import indicators
-from reports.periods import Period
 from tests import factories as f
 from zones.models import Zone
 

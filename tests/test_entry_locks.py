@@ -3,12 +3,12 @@
 import pytest
 from django.urls import reverse
 
+from core.periods import Period
 from enterprises import services
+from enterprises.access import can_write_period, period_is_closed
 from enterprises.models import PeriodLock, Return
-from reports.periods import Period
 from tests import factories as f
 from tests.test_entry_grid import grid_url, row
-from zones.access import can_write_period, period_is_closed
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from core.periods import Period
 from reports import demo, exports, report
 from reports.indicators import compute
 from reports.models import ExportLog
-from reports.periods import Period
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -19,9 +19,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 import config.settings
+from core.formatting import figure, pct
+from core.periods import Period
 from reports import charts, demo, exports, report
-from reports.periods import Period
-from reports.templatetags.figures import figure, pct
 from tests import factories as f
 
 CATALOG = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES" / "django.po"

@@ -6,9 +6,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from enterprises import importing
-from enterprises.importing import COLUMNS, ImportFileError, RowError, import_file, read_table
 from enterprises.models import Enterprise, Return
+from membership import importing
+from membership.importing import COLUMNS, ImportFileError, RowError, import_file, read_table
 from tests.test_import_helpers import TODAY, row, snapshot, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db

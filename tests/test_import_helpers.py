@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from enterprises.importing import COLUMNS
 from enterprises.models import Enterprise, Return
+from membership.importing import COLUMNS
 from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel
 
 DATA = Path(__file__).parent / "data"

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from core.periods import Period
 from enterprises import rules
-from reports.periods import Period
 
 TODAY = dt.date(2024, 6, 25)
 

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
-from enterprises import importing
-from enterprises.importing import RowError, import_file
+from core.periods import Period
 from enterprises.models import Enterprise, PeriodLock, Return
+from membership import importing
+from membership.importing import RowError, import_file
 from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel, PartyOrgLevel
 from reports.indicators import compute
-from reports.periods import Period
 from tests import factories as f
 from tests.test_import_helpers import EXAMPLE, TODAY, csv_rows, row, snapshot, write_csv, write_xlsx
 

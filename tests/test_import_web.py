@@ -9,11 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from enterprises import importing
-from enterprises.importing import COLUMNS, EXAMPLE_ROW, read_table
+from core.periods import Period
 from enterprises.models import Enterprise, Return
+from membership import importing
+from membership.importing import COLUMNS, EXAMPLE_ROW, read_table
 from reports.indicators import compute
-from reports.periods import Period
 from tests.test_import_helpers import EXAMPLE, row, snapshot, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db

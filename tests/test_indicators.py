@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.periods import Period
 from enterprises.models import Ownership
 from reports import indicators
 from reports.indicators import KEYS, compute, percent
-from reports.periods import Period
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from enterprises import quality
+from core.periods import Period
 from enterprises.models import PeriodLock
 from membership import services
 from membership.forms import DATE_IN_CLOSED_PERIOD
@@ -18,8 +18,7 @@ from membership.models import (
     PartyOrganizationLevel,
     PartyOrgLevel,
 )
-from reports import indicators
-from reports.periods import Period
+from reports import indicators, quality
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

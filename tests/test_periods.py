@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from reports.periods import Period
+from core.periods import Period
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from enterprises import quality
+from core.periods import Period
 from membership.models import OrganizationReturn, PartyOrgLevel
-from reports import demo
-from reports.periods import Period
+from reports import demo, quality
 from tests import factories as f
 
 P = Period.parse("2024S1")

@@ -3,9 +3,9 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from core.periods import Period
 from enterprises.models import Enterprise, Return
 from reports.indicators import compute
-from reports.periods import Period
 
 pytestmark = pytest.mark.django_db
 

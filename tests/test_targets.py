@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from core.periods import Period
 from reports.indicators import compute
 from reports.models import Target, TargetIndicator
-from reports.periods import Period
 from tests import factories as f
 from zones.models import Zone
 

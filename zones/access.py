@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from zones.models import Zone
-from zones.roles import Role, is_administrator, role_of
+from zones.roles import Role, role_of
 
 
 def can_view(user) -> bool:
@@ -58,20 +58,7 @@ def role_required(*roles: Role):
     return decorator
 
 
-def get_enterprise_for_user(user, pk, *, write: bool = False):
-    """The enterprise, 404 when it does not exist, 403 when the user may not read (or write) it."""
-    from enterprises.models import Enterprise
-
-    enterprise = get_object_or_404(Enterprise.objects.select_related("zone"), pk=pk)
-    if not can_view(user) or (write and not can_edit_zone(user, enterprise.zone)):
-        raise PermissionDenied
-    return enterprise
-
-
-# --- Data entry (issue 5): zones, closed periods, organizations -------------------------------
-
-
-def _check(user, zone: Zone | None, *, write: bool) -> None:
+def check(user, zone: Zone | None, *, write: bool) -> None:
     """403 unless the user may read (or, with ``write``, change) data of ``zone`` (None: outside zones)."""
     if not can_view(user) or (write and not can_edit_zone(user, zone)):
         raise PermissionDenied
@@ -80,47 +67,5 @@ def _check(user, zone: Zone | None, *, write: bool) -> None:
 def get_zone_for_user(user, code: str, *, write: bool = False) -> Zone:
     """The zone by code, 404 when it does not exist, 403 when the user may not read (or write) it."""
     zone = get_object_or_404(Zone, code=code)
-    _check(user, zone, write=write)
+    check(user, zone, write=write)
     return zone
-
-
-def closed_period(zone: Zone | None, start, end):
-    """The zone's closed period (a PeriodLock) overlapping the days ``start``..``end``, or None.
-
-    Enterprises outside every zone have no closed periods.
-    """
-    from enterprises.models import PeriodLock
-
-    if zone is None:
-        return None
-    locks = PeriodLock.objects.filter(zone=zone, starts_on__lte=end, ends_on__gte=start)
-    return locks.select_related("closed_by").order_by("starts_on").first()
-
-
-def period_is_closed(zone: Zone | None, period) -> bool:
-    return closed_period(zone, period.start, period.end) is not None
-
-
-def can_write_period(user, zone: Zone | None, period) -> bool:
-    """Returns of a closed period are read-only for everyone but administrators."""
-    if not can_edit_zone(user, zone):
-        return False
-    return is_administrator(user) or not period_is_closed(zone, period)
-
-
-def get_party_organization_for_user(user, pk, *, write: bool = False):
-    """The organization; its zone is its host enterprise's (host bodies: outside every zone)."""
-    from membership.models import PartyOrganization
-
-    organization = get_object_or_404(PartyOrganization.objects.select_related("host_enterprise__zone"), pk=pk)
-    host = organization.host_enterprise
-    _check(user, host.zone if host else None, write=write)
-    return organization
-
-
-def get_union_for_user(user, pk, *, write: bool = False):
-    from membership.models import GrassrootsUnion
-
-    union = get_object_or_404(GrassrootsUnion.objects.select_related("enterprise__zone"), pk=pk)
-    _check(user, union.enterprise.zone, write=write)
-    return union

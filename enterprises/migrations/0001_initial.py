@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import enterprises.models
 import re
-import reports.periods
+import core.periods
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
             name='HistoricalPeriodLock',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('period', models.CharField(max_length=6, validators=[reports.periods.validate_period], verbose_name='period')),
+                ('period', models.CharField(max_length=6, validators=[core.periods.validate_period], verbose_name='period')),
                 ('starts_on', enterprises.models.PeriodBoundField(bound='start', editable=False)),
                 ('ends_on', enterprises.models.PeriodBoundField(bound='end', editable=False)),
                 ('closed_at', models.DateTimeField(blank=True, editable=False, verbose_name='closed at')),
@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
             name='HistoricalReturn',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('period', models.CharField(max_length=6, validators=[reports.periods.validate_period], verbose_name='period')),
+                ('period', models.CharField(max_length=6, validators=[core.periods.validate_period], verbose_name='period')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
                 ('workers', models.PositiveIntegerField(blank=True, null=True, verbose_name='workers')),
                 ('party_members', models.PositiveIntegerField(blank=True, help_text='Official and probationary.', null=True, verbose_name='party members')),
@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
             name='PeriodLock',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=6, validators=[reports.periods.validate_period], verbose_name='period')),
+                ('period', models.CharField(max_length=6, validators=[core.periods.validate_period], verbose_name='period')),
                 ('starts_on', enterprises.models.PeriodBoundField(bound='start', editable=False)),
                 ('ends_on', enterprises.models.PeriodBoundField(bound='end', editable=False)),
                 ('closed_at', models.DateTimeField(auto_now_add=True, verbose_name='closed at')),
@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
             name='Return',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=6, validators=[reports.periods.validate_period], verbose_name='period')),
+                ('period', models.CharField(max_length=6, validators=[core.periods.validate_period], verbose_name='period')),
                 ('starts_on', enterprises.models.PeriodBoundField(bound='start', editable=False)),
                 ('ends_on', enterprises.models.PeriodBoundField(bound='end', editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),

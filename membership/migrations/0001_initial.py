@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import enterprises.models
-import reports.periods
+import core.periods
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
             name='OrganizationReturn',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=6, validators=[reports.periods.validate_period], verbose_name='period')),
+                ('period', models.CharField(max_length=6, validators=[core.periods.validate_period], verbose_name='period')),
                 ('starts_on', enterprises.models.PeriodBoundField(bound='start', editable=False)),
                 ('ends_on', enterprises.models.PeriodBoundField(bound='end', editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
             name='HistoricalOrganizationReturn',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('period', models.CharField(max_length=6, validators=[reports.periods.validate_period], verbose_name='period')),
+                ('period', models.CharField(max_length=6, validators=[core.periods.validate_period], verbose_name='period')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
                 ('party_members', models.PositiveIntegerField(blank=True, null=True, verbose_name='party members')),
                 ('awareness_class_attendees', models.PositiveIntegerField(blank=True, null=True, verbose_name='sent to party awareness classes')),

@@ -3,8 +3,8 @@ import csv
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.periods import Period
 from reports import contract, indicators
-from reports.periods import Period
 from zones.models import Zone
 
 

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.periods import Period
 from reports import exports, report
-from reports.periods import Period
 from zones.models import Zone
 
 

@@ -3,8 +3,8 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.periods import Period
 from reports import synthetic
-from reports.periods import Period
 
 
 class Command(BaseCommand):

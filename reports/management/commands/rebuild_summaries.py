@@ -3,9 +3,9 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.periods import Period
 from enterprises.models import Return
 from reports import summary
-from reports.periods import Period
 
 
 class Command(BaseCommand):

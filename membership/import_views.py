@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from enterprises.importing import (
+from membership.importing import (
     COLUMNS,
     CREATE,
     EXAMPLE_ROW,

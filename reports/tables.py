@@ -1,14 +1,14 @@
 """The enterprise table: one row per operating enterprise with its figures for the selected period.
 
-Rows come from ``reports.indicators.enterprise_rows`` (annotations ``w``, ``pm``, ``um``, ``has_org``,
-``f_*`` ...), so that the table and the dashboard count the same enterprises the same way.
+Rows come from ``reports.rows.enterprise_rows``, whose columns the table shows under their own names,
+so that the table and the dashboard count the same enterprises the same way.
 """
 
 import django_tables2 as tables
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from reports.templatetags.figures import figure
+from core.formatting import figure
 
 # Every sort ends on the name and tax code, so that pages never repeat or skip rows between ties.
 TIEBREAK = ("search_name", "tax_code")
@@ -50,16 +50,18 @@ class EnterpriseTable(tables.Table):
     tax_code = SortedColumn(_("Tax code"), field="tax_code")
     zone_code = SortedColumn(_("Zone"), field="zone_code")
     ownership = SortedColumn(_("Ownership"), field="ownership")
-    w = FigureColumn(_("Workers"), field="w")
-    has_org = YesNoColumn(_("Party organization"), field="has_org")
-    pm = FigureColumn(_("Party members"), field="pm")
+    workers = FigureColumn(_("Workers"), field="workers")
+    has_party_org = YesNoColumn(_("Party organization"), field="has_party_org")
+    party_members = FigureColumn(_("Party members"), field="party_members")
     has_union = YesNoColumn(_("Grassroots union"), field="has_union")
-    um = FigureColumn(_("Union members"), field="um")
-    f_new_union = FigureColumn(_("New union members"), field="f_new_union")
-    f_awareness = FigureColumn(_("Sent to awareness classes"), field="f_awareness")
-    f_proposed = FigureColumn(_("Proposed for admission"), field="f_proposed")
-    f_introduced = FigureColumn(_("Introduced by the union"), field="f_introduced")
-    f_admitted = FigureColumn(_("Admitted to the party"), field="f_admitted")
+    union_members = FigureColumn(_("Union members"), field="union_members")
+    new_union_members = FigureColumn(_("New union members"), field="new_union_members")
+    awareness_class_attendees = FigureColumn(
+        _("Sent to awareness classes"), field="awareness_class_attendees"
+    )
+    proposed_for_admission = FigureColumn(_("Proposed for admission"), field="proposed_for_admission")
+    introduced_to_party = FigureColumn(_("Introduced by the union"), field="introduced_to_party")
+    admitted_to_party = FigureColumn(_("Admitted to the party"), field="admitted_to_party")
     reported = YesNoColumn(_("Reported"), field="reported")
 
     class Meta:

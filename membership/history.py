@@ -172,3 +172,28 @@ def _changes(fields, previous, record, fmt: _Formatter) -> list[Change]:
         if old != new:
             changes.append(Change(str(f.verbose_name), fmt.value(f, new), fmt.value(f, old)))
     return changes
+
+
+def organization_history(organization, levels) -> list[tuple]:
+    """(date, what happened): founding, each level change, dissolution. ``levels`` oldest first."""
+    founding_level = (
+        levels[0].get_level_display() if levels and levels[0].since <= organization.founded_on else None
+    )
+    if organization.founding_members is not None:
+        founded = (
+            _("Founded as a %(level)s with %(n)s members")
+            if founding_level
+            else _("Founded with %(n)s members")
+        )
+    else:
+        founded = _("Founded as a %(level)s") if founding_level else _("Founded")
+    events = [
+        (organization.founded_on, founded % {"level": founding_level, "n": organization.founding_members})
+    ]
+    later = levels[1:] if founding_level else levels
+    events += [
+        (level.since, _("Became a %(level)s") % {"level": level.get_level_display()}) for level in later
+    ]
+    if organization.dissolved_on:
+        events.append((organization.dissolved_on, _("Dissolved")))
+    return sorted(events, key=lambda event: event[0])

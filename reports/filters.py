@@ -1,4 +1,4 @@
-"""Filters of the enterprise table, on the per-enterprise rows of ``indicators.enterprise_rows``.
+"""Filters of the enterprise table, on the per-enterprise rows of ``reports.rows.enterprise_rows``.
 
 Each choice selects exactly the enterprises the indicator engine counts under the same name, so a
 link from a dashboard figure lists the enterprises behind it:
@@ -14,22 +14,22 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, Ownership
-from reports.indicators import SIZE_THRESHOLD
+from reports.aggregates import SIZE_THRESHOLD
 from zones.models import Zone
 
 OUTSIDE = "none"
 
 PARTY_FILTERS = {
-    "org": Q(has_org=True),
-    "members_no_org": Q(has_org=False, pm__gte=1),
-    "presence": Q(has_org=True) | Q(pm__gte=1),
-    "neither": Q(has_org=False) & (Q(pm__isnull=True) | Q(pm__lt=1)),
-    "no_org": Q(has_org=False),
+    "org": Q(has_party_org=True),
+    "members_no_org": Q(has_party_org=False, party_members__gte=1),
+    "presence": Q(has_party_org=True) | Q(party_members__gte=1),
+    "neither": Q(has_party_org=False) & (Q(party_members__isnull=True) | Q(party_members__lt=1)),
+    "no_org": Q(has_party_org=False),
 }
 SIZE_FILTERS = {
-    "20plus": Q(w__gte=SIZE_THRESHOLD),
-    "under_20": Q(w__lt=SIZE_THRESHOLD),
-    "unknown": Q(w__isnull=True),
+    "20plus": Q(workers__gte=SIZE_THRESHOLD),
+    "under_20": Q(workers__lt=SIZE_THRESHOLD),
+    "unknown": Q(workers__isnull=True),
 }
 
 

@@ -1,4 +1,4 @@
-"""Text folding for search: "Đức Giang" and "duc giang" must find each other on SQLite and PostgreSQL."""
+"""Text helpers: folding for search, and neutralizing spreadsheet formulas in exported text."""
 
 import unicodedata
 
@@ -9,3 +9,11 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """Neutralize spreadsheet formula injection: text starting with = + - @ is shown, never run."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from enterprises.importing import ImportFileError, import_file
+from membership.importing import ImportFileError, import_file
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enterprises import import_views
+from membership import import_views
 
 # Spreadsheet import of returns: upload -> preview (every error, what would change) -> confirm.
 urlpatterns = [

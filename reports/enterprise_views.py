@@ -1,7 +1,6 @@
 """The enterprise table (filtered, sorted, paginated, exported) and the enterprise page; read-only."""
 
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Sum
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,18 +10,18 @@ from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from enterprises import export
-from enterprises.filters import EnterpriseFilter
-from enterprises.history import enterprise_history
-from enterprises.tables import TIEBREAK, EnterpriseTable
+from core.periods import Period
+from enterprises.access import get_enterprise_for_user
+from membership.history import enterprise_history, organization_history
 from membership.models import Attachment
-from membership.views import organization_history
 from reports import charts, indicators
+from reports import enterprise_export as export
 from reports.dashboard import period_choice
-from reports.indicators import percent
+from reports.filters import EnterpriseFilter
 from reports.models import ExportKind, ExportLog
-from reports.periods import Period
-from zones.access import can_edit_zone, get_enterprise_for_user, role_required
+from reports.rows import enterprise_rows, lifetime_flows
+from reports.tables import TIEBREAK, EnterpriseTable
+from zones.access import can_edit_zone, role_required
 
 
 @method_decorator(role_required(), name="dispatch")
@@ -42,7 +41,7 @@ class EnterpriseListView(SingleTableMixin, FilterView):
         # With no returns at all, the table still lists the enterprises operating this year.
         period = self.period or Period.year_of(timezone.localdate().year)
         self.period = period
-        return indicators.enterprise_rows(period, None).order_by(*TIEBREAK)
+        return enterprise_rows(period, None).order_by(*TIEBREAK)
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -63,7 +62,7 @@ def enterprise_export(request, file_format):
     """The table behind the same filters (the drill-down links' too) as CSV or XLSX, streamed."""
     periods, period = period_choice(request)
     period = period or Period.year_of(timezone.localdate().year)
-    rows = indicators.enterprise_rows(period, None).order_by(*TIEBREAK)
+    rows = enterprise_rows(period, None).order_by(*TIEBREAK)
     filterset = EnterpriseFilter(request.GET, queryset=rows)
     if not filterset.is_valid():
         errors = "; ".join(
@@ -127,9 +126,8 @@ def enterprise_detail(request, pk):
     ]
     unions = list(enterprise.unions.order_by("founded_on"))
     attachment = Attachment.objects.filter(enterprise=enterprise).select_related("organization").first()
-    row = indicators.enterprise_rows(period, None).filter(pk=pk).first() if period else None
-    # Flows since the first return: the returns of one enterprise never overlap, so they add up.
-    totals = enterprise.returns.aggregate(**{key: Sum(key) for key, _label in FLOWS})
+    row = enterprise_rows(period, None).filter(pk=pk).first() if period else None
+    totals = lifetime_flows(enterprise)
 
     stock_labels = [(key, str(label)) for key, label in STOCKS]
     flow_labels = [(key, str(label)) for key, label in FLOWS]
@@ -140,32 +138,10 @@ def enterprise_detail(request, pk):
     flow_chart = charts.lines(
         x, [(label, [getattr(r, key) for r in returns]) for key, label in flow_labels], _("people")
     )
-    pipeline = [
-        (
-            _("since the first return"),
-            totals["awareness_class_attendees"],
-            totals["proposed_for_admission"],
-            totals["admitted_to_party"],
-            totals["introduced_to_party"],
-        )
-    ]
+    steps = [(_("since the first return"), totals)]
     if row is not None:
-        pipeline.insert(
-            0, (period.label(), row.f_awareness, row.f_proposed, row.f_admitted, row.f_introduced)
-        )
-    pipeline_rows = [
-        {
-            "label": label,
-            "awareness": awareness,
-            "proposed": proposed,
-            "proposed_pct": percent(proposed, awareness),
-            "admitted": admitted,
-            "admitted_pct": percent(admitted, proposed),
-            "introduced": introduced,
-            "introduced_admitted_pct": percent(admitted, introduced),
-        }
-        for label, awareness, proposed, admitted, introduced in pipeline
-    ]
+        steps.insert(0, (period.label(), {key: getattr(row, key) for key, _label in FLOWS}))
+    pipeline_rows = [{"label": label, **flows, **indicators.pipeline_rates(flows)} for label, flows in steps]
     return render(
         request,
         "enterprises/enterprise_detail.html",
@@ -188,4 +164,14 @@ def enterprise_detail(request, pk):
             "history": enterprise_history(enterprise),
             "can_write": can_edit_zone(request.user, enterprise.zone),
         },
+    )
+
+
+@role_required()
+def enterprise_history_page(request, pk):
+    enterprise = get_enterprise_for_user(request.user, pk)
+    return render(
+        request,
+        "enterprises/entry/enterprise_history.html",
+        {"enterprise": enterprise, "history": enterprise_history(enterprise)},
     )

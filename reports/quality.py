@@ -5,7 +5,7 @@ exception. Each flag names the value, says why it is doubtful and links to where
 Hard rules (whole numbers >= 0, union members <= workers) live in ``enterprises.rules``.
 
 ``flags()`` costs at most three queries whatever the number of enterprises: the stocks and flows
-come from the indicator engine's per-enterprise rows (``reports.indicators.enterprise_rows``), so a
+come from the indicator engine's per-enterprise rows (``reports.rows.enterprise_rows``), so a
 flagged value is exactly the value the dashboard counts.
 """
 
@@ -18,9 +18,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import Period
 from membership.models import OrganizationReturn, PartyOrganization, PartyOrganizationLevel, PartyOrgLevel
-from reports.indicators import enterprise_rows
-from reports.periods import Period
+from reports.rows import enterprise_rows
 
 COMMITTEE_MIN_MEMBERS = 30  # a grassroots committee normally has 30 or more members
 ORG_MIN_MEMBERS = 3  # a party organization needs 3 official members
@@ -130,18 +130,27 @@ def _enterprise_flags(period: Period, codes) -> list[Flag]:
         )
         .annotate(org_level=_level_at(period, OuterRef("org_id")))
         .filter(
-            Q(org_level=PartyOrgLevel.COMMITTEE, pm__lt=COMMITTEE_MIN_MEMBERS)
-            | Q(org_level=PartyOrgLevel.CELL, pm__gte=COMMITTEE_MIN_MEMBERS)
-            | Q(org_id__isnull=False, pm__lt=ORG_MIN_MEMBERS)
-            | Q(has_union=True, um__lt=UNION_MIN_MEMBERS)
+            Q(org_level=PartyOrgLevel.COMMITTEE, party_members__lt=COMMITTEE_MIN_MEMBERS)
+            | Q(org_level=PartyOrgLevel.CELL, party_members__gte=COMMITTEE_MIN_MEMBERS)
+            | Q(org_id__isnull=False, party_members__lt=ORG_MIN_MEMBERS)
+            | Q(has_union=True, union_members__lt=UNION_MIN_MEMBERS)
         )
         .values(
-            "pk", "name", "tax_code", "zone_code", "pm", "um", "has_union", "org_id", "org_name", "org_level"
+            "pk",
+            "name",
+            "tax_code",
+            "zone_code",
+            "party_members",
+            "union_members",
+            "has_union",
+            "org_id",
+            "org_name",
+            "org_level",
         )
     )
     found = []
     for row in rows:
-        zone, pm = row["zone_code"], row["pm"]
+        zone, pm = row["zone_code"], row["party_members"]
 
         def flag(kind, field, value, subject, organization_id=None, row=row, zone=zone):
             manage = reverse("enterprise-organizations", args=[row["pk"]])
@@ -167,21 +176,21 @@ def _enterprise_flags(period: Period, codes) -> list[Flag]:
             if pm < ORG_MIN_MEMBERS:
                 kinds.append(ORGANIZATION_BELOW_3)
             found += [flag(k, "party_members", pm, row["org_name"], row["org_id"]) for k in kinds]
-        if row["has_union"] and row["um"] is not None and row["um"] < UNION_MIN_MEMBERS:
-            found.append(flag(UNION_BELOW_5, "union_members", row["um"], row["name"]))
+        if row["has_union"] and row["union_members"] is not None and row["union_members"] < UNION_MIN_MEMBERS:
+            found.append(flag(UNION_BELOW_5, "union_members", row["union_members"], row["name"]))
     return found
 
 
 def _admission_flags(period: Period, codes) -> list[Flag]:
     """Admissions over the period's year above the people proposed plus those the union introduced."""
     year = period.year_period
-    pipeline = Coalesce(F("f_proposed"), 0) + Coalesce(F("f_introduced"), 0)
+    pipeline = Coalesce(F("proposed_for_admission"), 0) + Coalesce(F("introduced_to_party"), 0)
     rows = (
         enterprise_rows(year, None)
         .filter(_scope(codes))
         .annotate(pipeline=pipeline)
-        .filter(f_admitted__gt=F("pipeline"))
-        .values("pk", "name", "tax_code", "zone_code", "f_admitted", "pipeline")
+        .filter(admitted_to_party__gt=F("pipeline"))
+        .values("pk", "name", "tax_code", "zone_code", "admitted_to_party", "pipeline")
     )
     return [
         Flag(
@@ -189,11 +198,11 @@ def _admission_flags(period: Period, codes) -> list[Flag]:
             zone_code=row["zone_code"],
             subject=row["name"],
             field="admitted_to_party",
-            value=row["f_admitted"],
+            value=row["admitted_to_party"],
             message=_message(
                 ADMISSIONS_ABOVE_PIPELINE,
                 subject=row["name"],
-                value=row["f_admitted"],
+                value=row["admitted_to_party"],
                 year=year.year,
                 pipeline=row["pipeline"],
             ),
@@ -219,17 +228,17 @@ def _host_body_flags(period: Period) -> list[Flag]:
     organizations = (
         PartyOrganization.objects.existing_in(period)
         .filter(host_enterprise__isnull=True)
-        .annotate(pm=Subquery(latest_members), level=_level_at(period, OuterRef("pk")))
+        .annotate(party_members=Subquery(latest_members), level=_level_at(period, OuterRef("pk")))
         .filter(
-            Q(level=PartyOrgLevel.COMMITTEE, pm__lt=COMMITTEE_MIN_MEMBERS)
-            | Q(level=PartyOrgLevel.CELL, pm__gte=COMMITTEE_MIN_MEMBERS)
-            | Q(pm__lt=ORG_MIN_MEMBERS)
+            Q(level=PartyOrgLevel.COMMITTEE, party_members__lt=COMMITTEE_MIN_MEMBERS)
+            | Q(level=PartyOrgLevel.CELL, party_members__gte=COMMITTEE_MIN_MEMBERS)
+            | Q(party_members__lt=ORG_MIN_MEMBERS)
         )
-        .values("pk", "name", "pm", "level")
+        .values("pk", "name", "party_members", "level")
     )
     found = []
     for org in organizations:
-        pm, level = org["pm"], org["level"]
+        pm, level = org["party_members"], org["level"]
         kinds = []
         if level == PartyOrgLevel.COMMITTEE and pm < COMMITTEE_MIN_MEMBERS:
             kinds.append(COMMITTEE_BELOW_30)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from membership import views
+from reports import organization_views as views
 
 urlpatterns = [
     path("", views.organization_list, name="organization-list"),

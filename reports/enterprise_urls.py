@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from enterprises import views
+from reports import enterprise_views as views
 
 urlpatterns = [
     path("", views.EnterpriseListView.as_view(), name="enterprise-list"),

@@ -9,11 +9,13 @@ from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.periods import Period
 from enterprises.models import Return
+from membership.access import get_party_organization_for_user
+from membership.history import organization_history
 from membership.models import PartyOrganization, PartyOrganizationLevel, PartyOrgLevel
 from reports import charts
-from reports.periods import Period
-from zones.access import get_party_organization_for_user, role_required
+from zones.access import role_required
 
 
 @role_required()
@@ -76,28 +78,3 @@ def organization_detail(request, pk):
             "chart": chart,
         },
     )
-
-
-def organization_history(organization, levels) -> list[tuple]:
-    """(date, what happened): founding, each level change, dissolution. ``levels`` oldest first."""
-    founding_level = (
-        levels[0].get_level_display() if levels and levels[0].since <= organization.founded_on else None
-    )
-    if organization.founding_members is not None:
-        founded = (
-            _("Founded as a %(level)s with %(n)s members")
-            if founding_level
-            else _("Founded with %(n)s members")
-        )
-    else:
-        founded = _("Founded as a %(level)s") if founding_level else _("Founded")
-    events = [
-        (organization.founded_on, founded % {"level": founding_level, "n": organization.founding_members})
-    ]
-    later = levels[1:] if founding_level else levels
-    events += [
-        (level.since, _("Became a %(level)s") % {"level": level.get_level_display()}) for level in later
-    ]
-    if organization.dissolved_on:
-        events.append((organization.dissolved_on, _("Dissolved")))
-    return sorted(events, key=lambda event: event[0])

@@ -39,6 +39,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history, get_history_model_for_model
 
+from core.periods import Period
+from core.signals import figures_changed
+from core.text import fold
 from enterprises import rules
 from enterprises.models import (
     OVERLAP_MESSAGE,
@@ -49,10 +52,7 @@ from enterprises.models import (
     PeriodLock,
     Return,
 )
-from enterprises.text import fold
 from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel, PartyOrgLevel
-from reports import summary
-from reports.periods import Period
 from zones.access import can_edit_zone
 from zones.models import Zone
 from zones.roles import Role, role_of
@@ -1057,12 +1057,11 @@ def apply_plan(plan: ImportPlan, *, user=None) -> None:
                 ret.version += 1
                 ret.updated_at = writer.now  # bulk_update skips auto_now
             writer.update(Return, returns, {"version", "updated_at", *plan.return_fields})
-        # Bulk writes send no signals: tell the summary which zone-years to refresh.
-        years = set(plan.dirty_years)
-        if plan.dirty_from is not None:
-            years.update(summary.summarized_years_from(plan.dirty_from))
+        # Bulk writes send no model signals: tell the readers which zone-years changed.
         if plan.has_changes:
-            summary.mark_dirty(plan.dirty_zones, years)
+            figures_changed.send(
+                Return, zone_ids=plan.dirty_zones, years=plan.dirty_years, since_year=plan.dirty_from
+            )
     plan.applied = True
 
 

@@ -14,28 +14,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from reports.exports import safe_text
+from core.text import safe_text
 
 CHUNK = 2000
 
-# (row attribute, column header, kind) in file order; machine values, like the API.
+# (column, kind) in file order: the row's own names, machine values, like the API.
 COLUMNS = (
-    ("tax_code", "tax_code", "text"),
-    ("name", "name", "text"),
-    ("zone_code", "zone", "text"),
-    ("ownership", "ownership", "text"),
-    ("w", "workers", "count"),
-    ("pm", "party_members", "count"),
-    ("um", "union_members", "count"),
-    ("has_org", "has_party_org", "bool"),
-    ("has_union", "has_union", "bool"),
-    ("reported", "reported", "bool"),
-    ("f_new_union", "new_union_members", "count"),
-    ("f_awareness", "awareness_class_attendees", "count"),
-    ("f_proposed", "proposed_for_admission", "count"),
-    ("f_introduced", "introduced_to_party", "count"),
-    ("f_admitted", "admitted_to_party", "count"),
+    ("tax_code", "text"),
+    ("name", "text"),
+    ("zone_code", "text"),
+    ("ownership", "text"),
+    ("workers", "count"),
+    ("party_members", "count"),
+    ("union_members", "count"),
+    ("has_party_org", "bool"),
+    ("has_union", "bool"),
+    ("reported", "bool"),
+    ("new_union_members", "count"),
+    ("awareness_class_attendees", "count"),
+    ("proposed_for_admission", "count"),
+    ("introduced_to_party", "count"),
+    ("admitted_to_party", "count"),
 )
+# The file says "zone" where the rows say zone_code (the enterprise's own zone is its foreign key).
+HEADERS = {"zone_code": "zone"}
 
 
 def _value(kind, value):
@@ -49,9 +51,9 @@ def _value(kind, value):
 
 
 def _rows(queryset):
-    fields = [attribute for attribute, _header, _kind in COLUMNS]
+    fields = [column for column, _kind in COLUMNS]
     for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK):
-        yield [_value(kind, value) for (_a, _h, kind), value in zip(COLUMNS, row, strict=True)]
+        yield [_value(kind, value) for (_c, kind), value in zip(COLUMNS, row, strict=True)]
 
 
 def metadata(period, filters: list[tuple[str, str]], user) -> list[list[str]]:
@@ -79,7 +81,7 @@ def csv_stream(queryset, meta: list[list[str]]):
     yield "\ufeff"
     for line in meta:
         yield writer.writerow(line)
-    yield writer.writerow([header for _a, header, _k in COLUMNS])
+    yield writer.writerow([HEADERS.get(column, column) for column, _kind in COLUMNS])
     for row in _rows(queryset):
         yield writer.writerow(row)
 
@@ -92,7 +94,7 @@ def xlsx_file(queryset, meta: list[list[str]]):
         about.append(line)
     sheet = book.create_sheet(_("Enterprises")[:31])
     sheet.freeze_panes = "A2"
-    sheet.append([header for _a, header, _k in COLUMNS])
+    sheet.append([HEADERS.get(column, column) for column, _kind in COLUMNS])
     for row in _rows(queryset):
         sheet.append([None if value == "" else value for value in row])
     handle = tempfile.TemporaryFile()

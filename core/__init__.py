@@ -1,0 +1,1 @@
+"""Plain Python value types and helpers that every app uses; it imports no app."""

@@ -1,0 +1,33 @@
+"""How a person reads a figure: grouped digits, one decimal for percentages, "no data" for None.
+
+Pages (through the ``figures`` template filters), charts and exports all format through here.
+"""
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+
+def figure(value):
+    if value is None or value == "":
+        return _("no data")
+    return intcomma(value)
+
+
+def pct(value):
+    if value is None or value == "":
+        return _("no data")
+    return f"{number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)}%"
+
+
+def change(value, is_pct=False):
+    """A change against the previous period: "+12", "−3", "+1.5 points", "no change"; None: "no data"."""
+    if value is None:
+        return _("no data")
+    if value == 0:
+        return _("no change")
+    sign = "+" if value > 0 else "−"
+    if is_pct:
+        amount = number_format(abs(value), decimal_pos=1, use_l10n=True, force_grouping=True)
+        return _("%(sign)s%(amount)s points") % {"sign": sign, "amount": amount}
+    return f"{sign}{intcomma(abs(value))}"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from reports import entry_views as views
+from reports.enterprise_views import enterprise_history_page
+
+urlpatterns = [
+    path("enterprises/<int:pk>/history/", enterprise_history_page, name="enterprise-history"),
+    path("returns/", views.period_grid_start, name="period-grid-start"),
+    path("returns/<str:zone>/<str:period>/", views.period_grid, name="period-grid"),
+    path("quality/", views.data_quality, name="data-quality"),
+]
