@@ -8,7 +8,7 @@ each, a tenth of them with a party organization and a third with a grassroots un
 database (a fresh SQLite file; a fresh PostgreSQL database when DATABASE_URL points at a PostgreSQL
 server) and each method, migrates an empty database and times the import alone:
 
-- ``bulk``: ``enterprises.importing.import_file``, the service behind ``import_returns`` and the
+- ``bulk``: ``membership.importing.import_file``, the service behind ``import_returns`` and the
   upload page (checks, chunked loading, bulk writes with history rows);
 - ``bulk-orm``: the same service with its new rows written by django-simple-history's
   ``bulk_create_with_history`` (the ORM's bulk_create) instead of its own multi-row INSERTs;
@@ -114,11 +114,12 @@ def worker(method: str, path: Path) -> dict:
 
     started = time.perf_counter()
     if method in ("bulk", "bulk-orm"):
-        from membership import importing
+        from membership.importing import import_file
+        from membership.importing.writer import _Writer
 
         if method == "bulk-orm":
-            importing._Writer.insert = orm_insert
-        plan = importing.import_file(path)
+            _Writer.insert = orm_insert
+        plan = import_file(path)
         assert not plan.errors, plan.errors[:5]
     else:
         naive_import(path)

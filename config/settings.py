@@ -177,7 +177,7 @@ STATICFILES_DIRS += [
     ("vendor/plotly", Path(find_spec("plotly").submodule_search_locations[0]) / "package_data"),
 ]
 
-# Spreadsheet import of returns (enterprises/importing.py, issue 3): limits for the command and the
+# Spreadsheet import of returns (membership/importing/, issue 3): limits for the command and the
 # upload page, and where an uploaded file waits between preview and confirmation (a private
 # directory; empty means "coverage-imports" in the system's temporary directory).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 50 * 1024 * 1024))

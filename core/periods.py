@@ -141,8 +141,3 @@ def all_periods_of_year(year: int) -> list[Period]:
 def validate_period(value: str) -> None:
     """Model-field validator."""
     Period.parse(value)
-
-
-def overlapping(period: Period, others) -> list[Period]:
-    """The periods among ``others`` that overlap ``period`` (other than itself)."""
-    return [o for o in others if o != period and period.overlaps(o)]

@@ -1,10 +1,11 @@
-"""Access to enterprises and their closed periods, on the one policy of ``zones.access``."""
+"""Access to enterprises, on the one policy of ``zones.access``."""
 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-from enterprises.models import Enterprise, PeriodLock
+from enterprises.locks import closed_period
+from enterprises.models import Enterprise
 from zones.access import can_edit_zone, check
 from zones.models import Zone
 from zones.roles import is_administrator
@@ -15,17 +16,6 @@ def get_enterprise_for_user(user, pk, *, write: bool = False) -> Enterprise:
     enterprise = get_object_or_404(Enterprise.objects.select_related("zone"), pk=pk)
     check(user, enterprise.zone, write=write)
     return enterprise
-
-
-def closed_period(zone: Zone | None, start, end) -> PeriodLock | None:
-    """The zone's closed period overlapping the days ``start``..``end``, or None.
-
-    Enterprises outside every zone have no closed periods.
-    """
-    if zone is None:
-        return None
-    locks = PeriodLock.objects.filter(zone=zone, starts_on__lte=end, ends_on__gte=start)
-    return locks.select_related("closed_by").order_by("starts_on").first()
 
 
 def period_is_closed(zone: Zone | None, period) -> bool:

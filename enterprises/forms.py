@@ -34,7 +34,6 @@ CHANGED_MEANWHILE_UNKNOWN = _(
     "Someone saved this row while you were editing: the newer values are shown. "
     "Your values were %(yours)s; enter your changes again if they still apply."
 )
-PERIOD_NOT_STARTED = _("%(period)s has not started yet: its returns cannot be entered.")
 
 
 class DateInput(forms.DateInput):

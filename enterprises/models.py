@@ -130,10 +130,6 @@ class Enterprise(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_non_state(self) -> bool:
-        return self.ownership in NON_STATE_OWNERSHIPS
-
 
 OVERLAP_MESSAGE = _("The period %(period)s overlaps the existing return for %(other)s.")
 

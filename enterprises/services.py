@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core.periods import Period
 from core.signals import figures_changed
+from enterprises import locks
 from enterprises.models import Enterprise, PeriodLock, Return
 from zones.models import Zone
 
@@ -76,7 +77,18 @@ def enterprise_create(
 
 @transaction.atomic
 def enterprise_update(*, enterprise: Enterprise, expected_version: int, changes: dict, user) -> Enterprise:
-    """Apply ``changes`` (field -> value) unless someone saved the enterprise since ``expected_version``."""
+    """Apply ``changes`` (field -> value) unless someone saved the enterprise since ``expected_version``.
+
+    Dates and zones that would change a closed period's figures are refused (zone editors).
+    """
+    # What is stored, not the instance (a ModelForm has already copied the new values onto it).
+    stored = Enterprise.objects.select_related("zone").get(pk=enterprise.pk)
+    for field in ("established_on", "closed_on"):
+        if field in changes:
+            old = getattr(stored, field)
+            locks.check_date_change(zone=stored.zone, field=field, old=old, new=changes[field], user=user)
+    if "zone" in changes:
+        locks.check_move(enterprise=stored, old_zone=stored.zone, new_zone=changes["zone"], user=user)
     for field, value in changes.items():
         setattr(enterprise, field, value)
     enterprise.full_clean()
@@ -134,6 +146,7 @@ def returns_save(*, creates: list[Return], updates: list[Return], deletes: list[
     since, nothing is written and StaleVersion is raised. Deletes (a row whose cells were all
     cleared) cost two statements each: simple-history has no bulk delete.
     """
+    locks.check_returns([*creates, *updates, *deletes], user=user)
     now = timezone.now()
     for row in (*creates, *updates):
         # Field validators only (the enterprise came from the grid's own query): overlap and

@@ -4,19 +4,13 @@ these forms add what depends on who is asking: a zone editor cannot date an even
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from core.periods import Period
-from enterprises.access import closed_period
+from enterprises import locks
 from enterprises.forms import DateInput
 from membership.models import PartyOrganization, PartyOrgLevel
-from zones.roles import is_administrator
-
-DATE_IN_CLOSED_PERIOD = _(
-    "%(date)s falls in %(period)s, which is closed for %(zone)s: ask an administrator to reopen it."
-)
 
 
 class EventForm(forms.Form):
@@ -30,21 +24,11 @@ class EventForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if is_administrator(self.user):
-            return cleaned
         for name in self.date_fields:
-            day = cleaned.get(name)
-            lock = closed_period(self.zone, day, day) if day else None
-            if lock:
-                self.add_error(
-                    name,
-                    DATE_IN_CLOSED_PERIOD
-                    % {
-                        "date": date_format(day),
-                        "period": Period.parse(lock.period).label(),
-                        "zone": self.zone.code,
-                    },
-                )
+            try:
+                locks.check_date(zone=self.zone, field=name, day=cleaned.get(name), user=self.user)
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

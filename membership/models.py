@@ -8,6 +8,11 @@ from simple_history.models import HistoricalRecords
 from core.periods import Period
 from enterprises.models import Enterprise, PeriodicReturn
 
+# The Charter minimums (Party Charter, Trade Union Charter), enforced when founding and flagged later.
+ORG_MIN_MEMBERS = 3  # a party organization needs 3 official members
+COMMITTEE_MIN_MEMBERS = 30  # an organization of 30 or more is normally a grassroots committee
+UNION_MIN_MEMBERS = 5  # a grassroots union is founded with, and keeps, at least 5 members
+
 
 class PartyOrgLevel(models.TextChoices):
     CELL = "cell", _("party cell")
@@ -21,9 +26,6 @@ class ExistingInQuerySet(models.QuerySet):
             Q(founded_on__lte=period.end),
             Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=period.end),
         )
-
-    def founded_within(self, period: Period):
-        return self.filter(founded_on__gte=period.start, founded_on__lte=period.end)
 
 
 class PartyOrganization(models.Model):
@@ -73,13 +75,23 @@ class PartyOrganization(models.Model):
 
     def level_on(self, day: dt.date) -> str | None:
         """The level in force on a day, from the level history (None before founding)."""
-        level = self.levels.filter(since__lte=day).order_by("-since").first()
+        level = PartyOrganizationLevel.objects.in_force(self, day).first()
         return level.level if level else None
 
     @property
     def current_level(self) -> str | None:
-        level = self.levels.order_by("-since").first()
+        level = PartyOrganizationLevel.objects.in_force(self).first()
         return level.level if level else None
+
+
+class LevelQuerySet(models.QuerySet):
+    def in_force(self, organization, day: dt.date | None = None):
+        """The organization's level changes up to ``day`` (all without one), newest first: the first
+        is the level in force. ``organization`` may be an ``OuterRef`` for a subquery."""
+        levels = self.filter(organization=organization)
+        if day is not None:
+            levels = levels.filter(since__lte=day)
+        return levels.order_by("-since")
 
 
 class PartyOrganizationLevel(models.Model):
@@ -94,6 +106,7 @@ class PartyOrganizationLevel(models.Model):
     level = models.CharField(_("level"), max_length=20, choices=PartyOrgLevel.choices)
     since = models.DateField(_("since"))
 
+    objects = LevelQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -17,18 +17,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from enterprises import rules
+from enterprises import locks, rules
 from enterprises.models import Enterprise
 from membership.models import (
+    ORG_MIN_MEMBERS,
+    UNION_MIN_MEMBERS,
     Attachment,
     GrassrootsUnion,
     PartyOrganization,
     PartyOrganizationLevel,
     PartyOrgLevel,
 )
-
-ORG_MIN_FOUNDING_MEMBERS = 3
-UNION_MIN_FOUNDING_MEMBERS = 5
 
 CELL_NEEDS_3_MEMBERS = _(
     "A party cell needs at least 3 official members to be founded (%(members)s given): with fewer, "
@@ -79,6 +78,11 @@ def _enterprise_open_on(enterprise: Enterprise, field: str, day: dt.date) -> Non
         )
 
 
+def _zone(enterprise: Enterprise | None):
+    """An organization's zone is its host enterprise's; another body's is outside every zone."""
+    return enterprise.zone if enterprise else None
+
+
 def _save(instance, user) -> None:
     instance.full_clean()
     instance._history_user = user
@@ -103,7 +107,8 @@ def party_org_found(
     have their own.
     """
     _not_future("founded_on", founded_on, today)
-    if founding_members < ORG_MIN_FOUNDING_MEMBERS:
+    locks.check_date(zone=_zone(host_enterprise), field="founded_on", day=founded_on, user=user)
+    if founding_members < ORG_MIN_MEMBERS:
         raise ValidationError({"founding_members": CELL_NEEDS_3_MEMBERS % {"members": founding_members}})
     if host_enterprise is not None:
         _enterprise_open_on(host_enterprise, "founded_on", founded_on)
@@ -139,7 +144,7 @@ def party_org_found(
 
 
 def _last_event(organization: PartyOrganization) -> tuple[PartyOrganizationLevel, dt.date]:
-    level = organization.levels.order_by("-since").first()
+    level = PartyOrganizationLevel.objects.in_force(organization).first()
     return level, max(organization.founded_on, level.since if level else organization.founded_on)
 
 
@@ -153,6 +158,7 @@ def party_org_upgrade(
     """
     organization = PartyOrganization.objects.select_for_update().get(pk=organization.pk)
     _not_future("since", since, today)
+    locks.check_date(zone=_zone(organization.host_enterprise), field="since", day=since, user=user)
     if organization.dissolved_on:
         raise ValidationError(
             ALREADY_DISSOLVED % {"name": organization.name, "date": date_format(organization.dissolved_on)}
@@ -179,6 +185,9 @@ def party_org_dissolve(
     """
     organization = PartyOrganization.objects.select_for_update().get(pk=organization.pk)
     _not_future("dissolved_on", dissolved_on, today)
+    locks.check_date(
+        zone=_zone(organization.host_enterprise), field="dissolved_on", day=dissolved_on, user=user
+    )
     if organization.dissolved_on:
         raise ValidationError(
             ALREADY_DISSOLVED % {"name": organization.name, "date": date_format(organization.dissolved_on)}
@@ -205,7 +214,8 @@ def union_found(
     today: dt.date | None = None,
 ) -> GrassrootsUnion:
     _not_future("founded_on", founded_on, today)
-    if founding_members < UNION_MIN_FOUNDING_MEMBERS:
+    locks.check_date(zone=enterprise.zone, field="founded_on", day=founded_on, user=user)
+    if founding_members < UNION_MIN_MEMBERS:
         raise ValidationError({"founding_members": UNION_NEEDS_5_MEMBERS % {"members": founding_members}})
     _enterprise_open_on(enterprise, "founded_on", founded_on)
     existing = (
@@ -230,6 +240,7 @@ def union_dissolve(
 ) -> GrassrootsUnion:
     union = GrassrootsUnion.objects.select_for_update().get(pk=union.pk)
     _not_future("dissolved_on", dissolved_on, today)
+    locks.check_date(zone=union.enterprise.zone, field="dissolved_on", day=dissolved_on, user=user)
     if union.dissolved_on:
         raise ValidationError(ALREADY_DISSOLVED % {"name": union, "date": date_format(union.dissolved_on)})
     if dissolved_on < union.founded_on:

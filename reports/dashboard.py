@@ -30,10 +30,10 @@ from membership.models import PartyOrganization
 from reports import charts, indicators
 from reports.aggregates import SIZE_20PLUS, SIZE_UNDER_20
 from reports.models import TargetIndicator
+from zones.models import OUTSIDE_ZONES as OUTSIDE
 from zones.models import Zone, ZoneKind
 
 TREND_PERIODS = 8
-OUTSIDE = "none"  # the enterprise table's zone filter value for "outside every zone"
 
 
 @dataclass

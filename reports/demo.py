@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from core.db import analyze
 from enterprises.models import Enterprise, Ownership, Return
 from membership.models import (
     GrassrootsUnion,
@@ -525,6 +526,7 @@ def seed(*, reset_passwords: bool = False) -> dict:
     summary.mark_dirty(zones.values(), summary.summarized_years_from(0))
     summary.mark_dirty([None], summary.summarized_years_from(0))
     passwords = _demo_users(reset_passwords)
+    analyze(Enterprise, Return, PartyOrganization, GrassrootsUnion)
     return {"counts": report, "passwords": passwords}
 
 

@@ -114,6 +114,12 @@ FLOWS = (
 )
 
 
+def _returns_chart(returns, figures) -> dict:
+    """One line per figure over the enterprise's returns."""
+    lines = [(str(label), [getattr(r, key) for r in returns]) for key, label in figures]
+    return charts.lines([r.period for r in returns], lines, _("people"))
+
+
 @role_required()
 def enterprise_detail(request, pk):
     """Returns over time, organizations with their history, pipeline figures. Nine queries."""
@@ -129,15 +135,6 @@ def enterprise_detail(request, pk):
     row = enterprise_rows(period, None).filter(pk=pk).first() if period else None
     totals = lifetime_flows(enterprise)
 
-    stock_labels = [(key, str(label)) for key, label in STOCKS]
-    flow_labels = [(key, str(label)) for key, label in FLOWS]
-    x = [r.period for r in returns]
-    stock_chart = charts.lines(
-        x, [(label, [getattr(r, key) for r in returns]) for key, label in stock_labels], _("people")
-    )
-    flow_chart = charts.lines(
-        x, [(label, [getattr(r, key) for r in returns]) for key, label in flow_labels], _("people")
-    )
     steps = [(_("since the first return"), totals)]
     if row is not None:
         steps.insert(0, (period.label(), {key: getattr(row, key) for key, _label in FLOWS}))
@@ -154,13 +151,13 @@ def enterprise_detail(request, pk):
                 (Period.parse(r.period), [getattr(r, key) for key, _label in (*STOCKS, *FLOWS)])
                 for r in returns
             ],
-            "columns": [label for _key, label in (*stock_labels, *flow_labels)],
+            "columns": [str(label) for _key, label in (*STOCKS, *FLOWS)],
             "organizations": organizations,
             "unions": unions,
             "attachment": attachment,
             "pipeline": pipeline_rows,
-            "stock_chart": stock_chart,
-            "flow_chart": flow_chart,
+            "stock_chart": _returns_chart(returns, STOCKS),
+            "flow_chart": _returns_chart(returns, FLOWS),
             "history": enterprise_history(enterprise),
             "can_write": can_edit_zone(request.user, enterprise.zone),
         },

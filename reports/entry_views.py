@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from core.periods import Period
 from enterprises import services
-from enterprises.access import closed_period
 from enterprises.forms import GridStartForm, PeriodGrid
+from enterprises.locks import closed_period
 from enterprises.models import Return
 from reports import quality
 from zones.access import editable_zones, get_zone_for_user, role_required

@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, Ownership
 from reports.aggregates import SIZE_THRESHOLD
+from zones.models import OUTSIDE_ZONES as OUTSIDE
 from zones.models import Zone
-
-OUTSIDE = "none"
 
 PARTY_FILTERS = {
     "org": Q(has_party_org=True),

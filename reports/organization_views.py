@@ -21,7 +21,7 @@ from zones.access import role_required
 @role_required()
 def organization_list(request):
     """Every party organization with its newest level; ``?outside=1``: those hosted outside enterprises."""
-    latest_level = PartyOrganizationLevel.objects.filter(organization=OuterRef("pk")).order_by("-since")
+    latest_level = PartyOrganizationLevel.objects.in_force(OuterRef("pk"))
     organizations = (
         PartyOrganization.objects.select_related("host_enterprise__zone")
         .annotate(level=Subquery(latest_level.values("level")[:1]))

@@ -19,12 +19,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.periods import Period
-from membership.models import OrganizationReturn, PartyOrganization, PartyOrganizationLevel, PartyOrgLevel
+from membership.models import (
+    COMMITTEE_MIN_MEMBERS,
+    ORG_MIN_MEMBERS,
+    UNION_MIN_MEMBERS,
+    OrganizationReturn,
+    PartyOrganization,
+    PartyOrganizationLevel,
+    PartyOrgLevel,
+)
 from reports.rows import enterprise_rows
-
-COMMITTEE_MIN_MEMBERS = 30  # a grassroots committee normally has 30 or more members
-ORG_MIN_MEMBERS = 3  # a party organization needs 3 official members
-UNION_MIN_MEMBERS = 5  # a grassroots union needs 5 members (Trade Union Charter)
+from zones.models import OUTSIDE_ZONES as OUTSIDE
 
 COMMITTEE_BELOW_30 = "committee_below_30"
 CELL_30_OR_MORE = "cell_30_or_more"
@@ -59,7 +64,6 @@ LABELS = {
 }
 
 # In a scope, this code stands for enterprises outside every zone and organizations of other bodies.
-OUTSIDE = "-"
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,8 @@ class Flag:
 
 def _level_at(period: Period, organization):
     """The organization's level on the period's last day (a cell upgraded later is still a cell here)."""
-    levels = PartyOrganizationLevel.objects.filter(organization=organization, since__lte=period.end)
-    return Subquery(levels.order_by("-since").values("level")[:1])
+    levels = PartyOrganizationLevel.objects.in_force(organization, period.end)
+    return Subquery(levels.values("level")[:1])
 
 
 def _scope(codes: list[str] | None) -> Q:

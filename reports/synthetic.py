@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.db import analyze
 from core.periods import Period
 from core.text import fold
 from enterprises.models import Enterprise, Return
@@ -142,6 +143,7 @@ def generate(*, enterprises: int, zones: int, periods: list[str], seed: int) -> 
     )
     _reset_sequences([Enterprise, PartyOrganization, GrassrootsUnion])
     summary.mark_dirty(zone_ids, summary.summarized_years_from(0))  # bulk loads send no signals
+    analyze(Enterprise, Return, PartyOrganization, GrassrootsUnion, PartyOrganizationLevel)
     return counts
 
 

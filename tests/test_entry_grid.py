@@ -10,10 +10,9 @@ from django.urls import reverse
 
 from core.periods import Period
 from enterprises import rules
-from reports import entry_views
 from enterprises.forms import GRID_PAGE_SIZE, OVERLAPPING_RETURN, ROWS_MOVED
 from enterprises.models import Enterprise, PeriodLock, Return
-from reports import indicators
+from reports import entry_views, indicators
 from tests import factories as f
 from zones.models import Zone
 

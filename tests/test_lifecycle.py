@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from core.periods import Period
+from enterprises.locks import DATE_IN_CLOSED_PERIOD
 from enterprises.models import PeriodLock
 from membership import services
-from membership.forms import DATE_IN_CLOSED_PERIOD
 from membership.models import (
     Attachment,
     GrassrootsUnion,

@@ -7,6 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+# How URLs, filters and scopes name "outside every zone" (enterprises with no zone).
+OUTSIDE_ZONES = "none"
+
 
 class Province(models.Model):
     """The province is data, never hard-coded: provinces merge and get renamed (Yen Bai -> Lao Cai, 2025)."""

@@ -1,0 +1,239 @@
+"""Step 3 of the import: a plan written to the database, and ``import_file``, which runs all three steps.
+
+``apply_plan(plan, user=...)`` writes the plan with multi-row statements, each written row with the
+history row django-simple-history keeps for it, attributed to the importing user, and then tells the
+readers of the figures what changed (``figures_changed``): bulk writes send no model signals.
+``import_file()`` reads, plans and writes in one transaction: every row is written, or (on any
+error) none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, connection, transaction
+from django.db.models import DateField, DateTimeField
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history, get_history_model_for_model
+
+from core.signals import figures_changed
+from core.text import fold
+from enterprises.models import Enterprise, Return
+from membership.importing.existing import _chunks, _max_params
+from membership.importing.messages import CONCURRENT_CHANGE, ImportFileError
+from membership.importing.planner import ImportPlan, plan_import
+from membership.importing.reader import read_table
+from membership.importing.rows import FIGURES, _bounds, _period
+from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel
+
+# Rows per INSERT or UPDATE statement (fewer on SQLite when its parameter limit requires).
+BATCH_SIZE = 1000
+
+
+def apply_plan(plan: ImportPlan, *, user=None) -> None:
+    """Write a plan without errors in one transaction, each written row with its history row.
+
+    New rows go in as multi-row INSERTs built here: the ORM's bulk_create spends most of a large
+    import's time turning model instances into SQL (measured in docs/benchmarks.md). Their history
+    rows are those ``simple_history.utils.bulk_create_with_history`` writes. Changed rows go through
+    ``bulk_update_with_history``. All history rows name ``user`` and one moment.
+    """
+    if plan.errors:
+        raise ValueError("a plan with errors cannot be applied")
+    writer = _Writer(user=user, now=timezone.now())
+    with transaction.atomic():
+        new = [
+            {**row, "search_name": fold(row["name"]), "established_on": None, "closed_on": None, "version": 1}
+            for row in plan.new_enterprises
+        ]
+        created = writer.insert(Enterprise, new, key=("tax_code",))
+        ids = plan.enterprise_ids | dict(zip((row["tax_code"] for row in new), created, strict=True))
+        if plan.changed_enterprises:
+            enterprises = _instances(Enterprise, plan.changed_enterprises)
+            for enterprise in enterprises:
+                for name, value in plan.changed_enterprises[enterprise.id].items():
+                    setattr(enterprise, name, value)
+                enterprise.search_name = fold(enterprise.name)
+                enterprise.version += 1
+            fields = {"version", *plan.enterprise_fields}
+            if "name" in fields:
+                fields.add("search_name")
+            writer.update(Enterprise, enterprises, fields)
+
+        orgs = [
+            {
+                "name": row["name"],
+                "host_enterprise_id": ids[row["tax_code"]],
+                "host_body": "",
+                "founded_on": row["founded_on"],
+                "founding_members": None,
+                "dissolved_on": None,
+            }
+            for row in plan.new_party_orgs
+        ]
+        org_ids = writer.insert(PartyOrganization, orgs, key=("host_enterprise_id", "founded_on"))
+        levels = [
+            {"organization_id": org_id, "level": row["level"], "since": row["founded_on"]}
+            for org_id, row in zip(org_ids, plan.new_party_orgs, strict=True)
+        ]
+        writer.insert(PartyOrganizationLevel, levels, key=("organization_id", "since"))
+        unions = [
+            {
+                "enterprise_id": ids[row["tax_code"]],
+                "name": row["name"],
+                "founded_on": row["founded_on"],
+                "founding_members": None,
+                "dissolved_on": None,
+            }
+            for row in plan.new_unions
+        ]
+        writer.insert(GrassrootsUnion, unions, key=("enterprise_id", "founded_on"))
+
+        returns = []
+        for row in plan.new_returns:
+            starts_on, ends_on = _bounds(_period(row["period"]))
+            returns.append(
+                {
+                    "enterprise_id": ids[row["tax_code"]],
+                    "period": row["period"],
+                    "starts_on": starts_on,
+                    "ends_on": ends_on,
+                    "updated_at": writer.now,
+                    "version": 1,
+                    **{name: row[name] for name in FIGURES},
+                }
+            )
+        writer.insert(Return, returns, key=("enterprise_id", "period"))
+        if plan.changed_returns:
+            returns = _instances(Return, plan.changed_returns)
+            for ret in returns:
+                for name, value in plan.changed_returns[ret.id].items():
+                    setattr(ret, name, value)
+                ret.version += 1
+                ret.updated_at = writer.now  # bulk_update skips auto_now
+            writer.update(Return, returns, {"version", "updated_at", *plan.return_fields})
+        # Bulk writes send no model signals: tell the readers which zone-years changed.
+        if plan.has_changes:
+            figures_changed.send(
+                Return, zone_ids=plan.dirty_zones, years=plan.dirty_years, since_year=plan.dirty_from
+            )
+    plan.applied = True
+
+
+def _instances(model, ids) -> list:
+    """The rows with these ids as model instances, for bulk_update_with_history."""
+    chunk = min(10_000, _max_params() - 10)
+    return [
+        obj for part in _chunks(sorted(ids), chunk) for obj in model.objects.order_by().filter(pk__in=part)
+    ]
+
+
+class _Writer:
+    """Multi-row INSERTs of plain dicts, each row with the history row django-simple-history adds."""
+
+    def __init__(self, *, user, now):
+        self.user = user
+        self.now = now
+
+    def insert(self, model, rows: list[dict], key: tuple[str, ...]) -> list[int]:
+        """Insert ``rows`` (a value for every column but the id, by attname) and a "+" history row
+        for each; return the new ids in the order of ``rows``.
+
+        ``key`` names columns whose values tell the new rows apart: ids are matched on them rather
+        than on the order of RETURNING, which SQLite does not promise.
+        """
+        if not rows:
+            return []
+        inserted = _insert(model, rows, returning=key)
+        ids = [inserted[tuple(str(row[name]) for name in key)] for row in rows]
+        history = get_history_model_for_model(model)
+        tracked = [f.attname for f in history.tracked_fields if not f.primary_key]
+        fixed = {
+            "history_date": self.now,
+            "history_change_reason": None,
+            "history_type": "+",
+            "history_user_id": self.user.pk if self.user else None,
+        }
+        _insert(
+            history,
+            [
+                {**{name: row[name] for name in tracked}, model._meta.pk.attname: pk, **fixed}
+                for row, pk in zip(rows, ids, strict=True)
+            ],
+        )
+        return ids
+
+    def update(self, model, objs: list, fields: set[str]) -> None:
+        bulk_update_with_history(
+            objs, model, sorted(fields), batch_size=BATCH_SIZE, default_user=self.user, default_date=self.now
+        )
+
+
+def _insert(model, rows: list[dict], returning: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
+    """``INSERT INTO table (...) VALUES (...), (...) [RETURNING id, key...]``, BATCH_SIZE rows at most
+    a statement; with ``returning``, the new ids by the text of their key values."""
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in fields]
+    if set(rows[0]) != set(names):
+        # A column added to the model needs a value here too (the ORM would have filled its default).
+        raise ImproperlyConfigured(f"{meta.label}: the import writes {sorted(rows[0])}, not {sorted(names)}")
+    adapters = [_adapter(f) for f in fields]
+    quote = connection.ops.quote_name
+    # Only quoted table and column names of our models are formatted in; values are parameters.
+    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    tail = ""
+    if returning:
+        columns = [meta.pk.column] + [next(f.column for f in fields if f.attname == n) for n in returning]
+        tail = " RETURNING " + ", ".join(quote(c) for c in columns)
+    per_statement = max(1, min(BATCH_SIZE, _max_params() // len(fields)))
+    ids = {}
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, per_statement):
+            params = [
+                row[name] if adapt is None or row[name] is None else adapt(row[name])
+                for row in chunk
+                for adapt, name in zip(adapters, names, strict=True)
+            ]
+            sql = head + ", ".join([one] * len(chunk)) + tail
+            cursor.execute(sql, params)
+            if returning:
+                ids.update((tuple(str(v) for v in found[1:]), found[0]) for found in cursor.fetchall())
+    return ids
+
+
+def _adapter(field):
+    """How Django hands a field's value to the driver (dates and times differ between backends)."""
+    if isinstance(field, DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, DateField):
+        return connection.ops.adapt_datefield_value
+    return None
+
+
+def import_file(
+    path: Path | str,
+    *,
+    filename: str | None = None,
+    user=None,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> ImportPlan:
+    """Read, check and (unless ``dry_run`` or any error) write a file, all or nothing.
+
+    Raises ``ImportFileError`` when the file cannot be read; otherwise returns the plan, whose
+    ``errors`` list every bad row and whose ``applied`` says whether it was written.
+    """
+    table = read_table(path, filename=filename)
+    try:
+        with transaction.atomic():
+            plan = plan_import(table, user=user, today=today)
+            if not plan.errors and not dry_run:
+                apply_plan(plan, user=user)
+    except IntegrityError:
+        # Someone else wrote the same enterprise or return between our reads and our writes.
+        raise ImportFileError(CONCURRENT_CHANGE) from None
+    return plan
