@@ -25,7 +25,7 @@ test: install e2e-deps compilemessages check-migrations bandit test-sqlite test-
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
 
-# Security lint of the app's code (issue 10); skips are explained in pyproject.toml's [tool.bandit].
+# Security lint of the app's code; skips are explained in pyproject.toml's [tool.bandit].
 bandit: install
 	$(VENV)/bin/bandit -q -r config zones enterprises membership reports -c pyproject.toml
 
@@ -35,7 +35,7 @@ test-sqlite: install compilemessages
 test-postgres: install compilemessages
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 
-# Translations (issue 7). `make messages` refreshes locale/vi/LC_MESSAGES/django.po from the sources
+# Translations. `make messages` refreshes locale/vi/LC_MESSAGES/django.po from the sources
 # (new msgids arrive empty or fuzzy: translate them, tests/test_i18n.py fails until you do) and
 # compiles it. `run` and `test` only compile: they never rewrite the catalog, so a stale one fails the
 # tests instead of being silently refreshed. The .mo files are built, never committed (.gitignore).
@@ -60,7 +60,7 @@ clean:
 bench: install
 	scripts/with-postgres.sh $(PY) bench/scale.py --write $(BENCH_ARGS)
 
-# Browser end-to-end tests (issue 9, tests/e2e, run by `make test`): Chromium from the system's
+# Browser end-to-end tests (tests/e2e, run by `make test`): Chromium from the system's
 # packages, axe-core from the npm registry into .e2e/ (git-ignored). Without them those tests skip.
 # `make screenshots` runs the page tests and copies their screenshots to docs/screenshots/ (README).
 AXE := .e2e/node_modules/axe-core/axe.min.js
@@ -76,7 +76,7 @@ screenshots: install e2e-deps compilemessages
 	mkdir -p docs/screenshots
 	cp test-artifacts/screenshots/*.png docs/screenshots/
 
-# Load test (issue 10, not part of `make test`): 50 users browse dashboards and tables for a minute
+# Load test (not part of `make test`): 50 users browse dashboards and tables for a minute
 # against gunicorn + a throw-away PostgreSQL, on loopback; results in docs/benchmarks.md ("Load").
 load: install compilemessages
 	scripts/load/run.sh $(LOAD_ARGS)

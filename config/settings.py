@@ -139,7 +139,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Vietnamese first (issue 7): the default for a first visit whose browser asks for neither language.
+# Vietnamese first: the default for a first visit whose browser asks for neither language.
 # LocaleMiddleware honours the language cookie, then Accept-Language; the switcher in the header sets
 # the cookie, kept for a year, so the choice outlives logging out and in (see README, "Languages").
 LANGUAGE_CODE = "vi"
@@ -159,6 +159,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # The installation's province, by code (zones.Province); the data, not the code, names it.
 COVERAGE_PROVINCE = os.environ.get("COVERAGE_PROVINCE", "lao-cai")
 
+# Union coverage of eligible enterprises counts those with at least this many reported workers (the
+# threshold of the Labour Federation's plan 135/KH-TLĐ of 2021).
+UNION_ELIGIBLE_WORKERS = env_int("UNION_ELIGIBLE_WORKERS", 25)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -168,7 +172,7 @@ LOGGING = {
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
 
-# --- Dashboard (issue 4): plotly.js from our own static files, never a CDN. ---
+# --- Dashboard: plotly.js from our own static files, never a CDN. ---
 # The plotly.min.js shipped inside the installed plotly package (so always its matching version) is
 # served as static/vendor/plotly/plotly.min.js. find_spec avoids importing plotly at start-up.
 from importlib.util import find_spec  # noqa: E402
@@ -177,7 +181,7 @@ STATICFILES_DIRS += [
     ("vendor/plotly", Path(find_spec("plotly").submodule_search_locations[0]) / "package_data"),
 ]
 
-# Spreadsheet import of returns (membership/importing/, issue 3): limits for the command and the
+# Spreadsheet import of returns (membership/importing/): limits for the command and the
 # upload page, and where an uploaded file waits between preview and confirmation (a private
 # directory; empty means "coverage-imports" in the system's temporary directory).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 50 * 1024 * 1024))
@@ -187,7 +191,7 @@ IMPORT_MAX_COMPRESSION_RATIO = 200
 IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR", "")
 IMPORT_UPLOAD_MAX_AGE = 24 * 3600  # seconds an unconfirmed upload is kept
 
-# --- Production (issue 10): serving, HTTPS, Content-Security-Policy, accounts, logs, replicas. ---
+# --- Production: serving, HTTPS, Content-Security-Policy, accounts, logs, replicas. ---
 # docs/deployment.md documents every variable read here and the values for a production server.
 from datetime import timedelta  # noqa: E402
 
@@ -266,7 +270,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-# plotly.js (issue 9, found by the browser tests): on load it appends two <style> elements, an empty
+# plotly.js (found by the browser tests): on load it appends two <style> elements, an empty
 # one it fills through the CSSOM (its global rules: modebar, hover labels) and one with maplibre's CSS;
 # `style-src 'self'` blocks both and logs console errors. Their hashes allow exactly these two
 # elements, not inline styles in general. A plotly upgrade changes the second hash: tests/e2e fails

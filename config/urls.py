@@ -8,7 +8,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/logout-everywhere/", accounts.logout_everywhere, name="logout-everywhere"),
-    # For load balancers and monitoring: 200 when the database answers, else 503 (issue 10).
+    # For load balancers and monitoring: 200 when the database answers, else 503.
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -28,5 +28,5 @@ urlpatterns = [
     path("api/v1/", include("reports.api_urls")),
 ]
 
-# A database that cannot be reached gets a clear 503 page instead of a bare server error (issue 10).
+# A database that cannot be reached gets a clear 503 page instead of a bare server error.
 handler500 = health.server_error

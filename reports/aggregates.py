@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connections, router
 
+from core.periods import Period
 from enterprises.models import NON_STATE_OWNERSHIPS, Enterprise
 from reports.rows import Scope, rows_sql
 
@@ -31,66 +33,94 @@ GROUP_COLUMNS = {
     # The summary keeps every figure per zone, ownership and band.
     "summary": {"zone_id": "e.zone_id", "ownership": "e.ownership", "size_band": _SIZE_BAND_SQL},
 }
-_NON_STATE = "(" + ", ".join(f"'{o.value}'" for o in NON_STATE_OWNERSHIPS) + ")"
+_NON_STATE = "e.ownership IN (" + ", ".join(f"'{o.value}'" for o in NON_STATE_OWNERSHIPS) + ")"
 
-# SUM of nothing reported is NULL, which is what "not reported" must be; counts come back as 0, or
-# as NULL for an empty group.
-SUMS = {
-    "enterprises": "COUNT(*)",
-    "workers": "SUM(e.workers)",
-    "workers_reporters": "COUNT(e.workers)",
-    "size_20plus": f"SUM(CASE WHEN e.workers >= {SIZE_THRESHOLD} THEN 1 ELSE 0 END)",
-    "size_under_20": f"SUM(CASE WHEN e.workers < {SIZE_THRESHOLD} THEN 1 ELSE 0 END)",
-    "with_party_org": "SUM(CASE WHEN e.has_party_org THEN 1 ELSE 0 END)",
-    "party_members_in_orgs": "SUM(CASE WHEN e.has_party_org THEN e.party_members END)",
-    "party_members": "SUM(e.party_members)",
-    "party_members_reporters": "COUNT(e.party_members)",
-    "members_no_org": "SUM(CASE WHEN NOT e.has_party_org AND e.party_members >= 1 THEN 1 ELSE 0 END)",
-    "with_union": "SUM(CASE WHEN e.has_union THEN 1 ELSE 0 END)",
-    "union_members": "SUM(e.union_members)",
-    "new_union_members": "SUM(e.new_union_members)",
-    "new_union_members_non_state": f"SUM(CASE WHEN e.ownership IN {_NON_STATE} THEN e.new_union_members END)",
-    "new_union_members_ytd": "SUM(e.new_union_members_ytd)",
-    "admitted_to_party_ytd": "SUM(e.admitted_to_party_ytd)",
-    "new_union_bases": "SUM(e.new_union_bases)",
-    "new_union_bases_ytd": "SUM(e.new_union_bases_ytd)",
-    "new_party_orgs": "SUM(e.new_party_orgs)",
-    "new_party_orgs_ytd": "SUM(e.new_party_orgs_ytd)",
-    "new_union_bases_non_state": f"SUM(CASE WHEN e.ownership IN {_NON_STATE} THEN e.new_union_bases END)",
-    "introduced_to_party": "SUM(e.introduced_to_party)",
-    "admitted_to_party": "SUM(e.admitted_to_party)",
-    "awareness_class_attendees": "SUM(e.awareness_class_attendees)",
-    "proposed_for_admission": "SUM(e.proposed_for_admission)",
-    "reporting": "SUM(CASE WHEN e.reported THEN 1 ELSE 0 END)",
+# Who each group's figures are counted over: operating enterprises (stocks and counts) of zones that
+# collect the group. Flows come from every row: a row's flows already hold only the returns of
+# periods its enterprise operated in, so an enterprise that closed keeps them.
+_W = "e.operating"
+_P = "e.operating AND e.party_tracked"
+_U = "e.operating AND e.union_tracked"
+_BOTH = "e.party_tracked AND e.union_tracked"
+_DENSITY = f"{_U} AND e.has_union AND e.workers IS NOT NULL AND e.union_members IS NOT NULL"
+
+
+def _changes(kind: str, tracked: str) -> dict[str, str]:
+    """The four change counts of an organization kind since the previous period; they add up:
+    count(P) = count(previous) + gained - lost + opened - closed."""
+    now, before = f"e.has_{kind}", f"e.has_{kind}_previous"
+    both = f"{tracked} AND e.operating AND e.operating_previous"
+    return {
+        f"{kind}_gained": f"{both} AND NOT {before} AND {now}",
+        f"{kind}_lost": f"{both} AND {before} AND NOT {now}",
+        f"{kind}_opened": f"{tracked} AND e.operating AND NOT e.operating_previous AND {now}",
+        f"{kind}_closed": f"{tracked} AND NOT e.operating AND e.operating_previous AND {before}",
+    }
+
+
+# Counts: how many rows meet the condition (0 for none).
+COUNTS = {
+    "enterprises": _W,
+    "reporting": f"{_W} AND e.reported",
+    "enterprises_party_tracked": _P,
+    "enterprises_union_tracked": _U,
+    "size_20plus": f"{_W} AND e.workers >= {SIZE_THRESHOLD}",
+    "size_under_20": f"{_W} AND e.workers < {SIZE_THRESHOLD}",
+    "with_party_org": f"{_P} AND e.has_party_org",
+    "members_no_org": f"{_P} AND NOT e.has_party_org AND e.party_members >= 1",
+    "with_union": f"{_U} AND e.has_union",
+    "union_eligible": f"{_U} AND e.workers >= %(eligible)s",
+    "with_union_eligible": f"{_U} AND e.workers >= %(eligible)s AND e.has_union",
+    **_changes("party_org", "e.party_tracked"),
+    **_changes("union", "e.union_tracked"),
 }
-# For each figure that may be "not reported", how many enterprises reported it: summary rows keep
-# these so that sums over several rows can tell "nobody reported" (None) from 0.
-REPORTER_COUNTS = {
-    "party_members_in_orgs": "COUNT(CASE WHEN e.has_party_org THEN e.party_members END)",
-    "union_members": "COUNT(e.union_members)",
-    "new_union_members": "COUNT(e.new_union_members)",
-    "new_union_members_ytd": "COUNT(e.new_union_members_ytd)",
-    "admitted_to_party_ytd": "COUNT(e.admitted_to_party_ytd)",
-    "introduced_to_party": "COUNT(e.introduced_to_party)",
-    "admitted_to_party": "COUNT(e.admitted_to_party)",
-    "awareness_class_attendees": "COUNT(e.awareness_class_attendees)",
-    "proposed_for_admission": "COUNT(e.proposed_for_admission)",
+# Figures: the sum of a value over the rows that report it, with how many do (``<name>_n``), so that
+# "nobody reported" (None) stays apart from 0 however rows are summed.
+FIGURES = {
+    "workers": f"CASE WHEN {_W} THEN e.workers END",
+    "party_members": f"CASE WHEN {_P} THEN e.party_members END",
+    "party_members_in_orgs": f"CASE WHEN {_P} AND e.has_party_org THEN e.party_members END",
+    "union_members": f"CASE WHEN {_U} THEN e.union_members END",
+    "union_workers": f"CASE WHEN {_U} THEN e.workers END",
+    "density_union_members": f"CASE WHEN {_DENSITY} THEN e.union_members END",
+    "density_workers": f"CASE WHEN {_DENSITY} THEN e.workers END",
+    "new_union_members": "CASE WHEN e.union_tracked THEN e.new_union_members END",
+    "new_union_members_non_state": f"CASE WHEN e.union_tracked AND {_NON_STATE} THEN e.new_union_members END",
+    "new_union_members_ytd": "CASE WHEN e.union_tracked THEN e.new_union_members_ytd END",
+    "introduced_to_party": "CASE WHEN e.union_tracked THEN e.introduced_to_party END",
+    "admitted_to_party": "CASE WHEN e.party_tracked THEN e.admitted_to_party END",
+    "admitted_to_party_ytd": "CASE WHEN e.party_tracked THEN e.admitted_to_party_ytd END",
+    "awareness_class_attendees": "CASE WHEN e.party_tracked THEN e.awareness_class_attendees END",
+    "proposed_for_admission": "CASE WHEN e.party_tracked THEN e.proposed_for_admission END",
+    # Admissions of introduced union members: over enterprises whose zones collect both groups.
+    "introduced_to_party_both": f"CASE WHEN {_BOTH} THEN e.introduced_to_party END",
+    "admitted_to_party_both": f"CASE WHEN {_BOTH} THEN e.admitted_to_party END",
+    "new_union_bases": "CASE WHEN e.union_tracked THEN e.new_union_bases END",
+    "new_union_bases_non_state": f"CASE WHEN e.union_tracked AND {_NON_STATE} THEN e.new_union_bases END",
+    "new_union_bases_ytd": "CASE WHEN e.union_tracked THEN e.new_union_bases_ytd END",
+    "new_party_orgs": "CASE WHEN e.party_tracked THEN e.new_party_orgs END",
+    "new_party_orgs_ytd": "CASE WHEN e.party_tracked THEN e.new_party_orgs_ytd END",
 }
+# Every column of an aggregate row (and of a summary row).
+SUM_COLUMNS = (*COUNTS, *FIGURES, *(f"{name}_n" for name in FIGURES))
 
 
-def aggregate(period, scope: Scope | None = None, by: str | None = None) -> list[dict]:
+def aggregate(period: Period, scope: Scope | None = None, by: str | None = None) -> list[dict]:
     """The sums over the scope's rows, one dict per group (``group``: its key), live from the tables.
 
-    No grouping and no operating enterprise gives ``[]``.
+    Without a grouping there is always one dict (all zeros and ``None`` for an empty scope).
     """
     inner_sql, params = rows_sql(period, scope or Scope())
-    sums = dict(SUMS)
-    if by == "summary":
-        sums |= {f"{name}_n": sql for name, sql in REPORTER_COUNTS.items()}
-    columns = [f"{sql} AS {name}" for name, sql in sums.items()]
+    columns = [
+        f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}" for name, condition in COUNTS.items()
+    ]
+    columns += [f"SUM({value}) AS {name}" for name, value in FIGURES.items()]
+    columns += [f"COUNT({value}) AS {name}_n" for name, value in FIGURES.items()]
     group = GROUP_COLUMNS[by] if by else {}
     columns[:0] = [f"{sql} AS g_{name}" for name, sql in group.items()]
-    sql = f"SELECT {', '.join(columns)} FROM ({inner_sql}) e"  # noqa: S608 - only our own SQL fragments
+    eligible = int(settings.UNION_ELIGIBLE_WORKERS)  # our own setting, an integer, never user input
+    select = ", ".join(columns) % {"eligible": eligible}
+    sql = f"SELECT {select} FROM ({inner_sql}) e"  # noqa: S608 - only our own SQL fragments
     if group:
         sql += f" GROUP BY {', '.join(group.values())}"
     # Read where the router sends reads of these tables (a replica, when there is one).
@@ -103,8 +133,8 @@ def aggregate(period, scope: Scope | None = None, by: str | None = None) -> list
             # PostgreSQL returns SUM(integer) as a numeric (Decimal); figures are whole numbers.
             if isinstance(value, Decimal):
                 row[name] = int(value)
+            elif value is None and name in COUNTS:
+                row[name] = 0  # SUM over no row at all
         keys = tuple(row.pop(f"g_{name}") for name in group)
         row["group"] = keys[0] if len(keys) == 1 else keys
-    if by is None and rows and not rows[0]["enterprises"]:
-        return []
     return rows

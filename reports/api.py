@@ -122,7 +122,8 @@ def positive_int(request, name: str, default: int, maximum: int | None = None) -
 def indicators_view(request):
     period = requested_period(request)
     codes = requested_zones(request)
-    return ok(contract.payload(period, codes, indicators.compute(period, codes)))
+    figures = indicators.compute(period, codes)
+    return ok(contract.payload(period, codes, figures, indicators.not_collected(codes)))
 
 
 @api_view

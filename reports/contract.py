@@ -16,9 +16,15 @@ def json_default(value):
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def payload(period: Period, codes: list[str] | None, figures: dict) -> dict:
-    """``{"period": "2024", "zones": ["BDH", ...], "indicators": {...}}``; [] zones: the province."""
-    return {"period": str(period), "zones": list(codes or []), "indicators": figures}
+def payload(period: Period, codes: list[str] | None, figures: dict, not_collected: list[str]) -> dict:
+    """``{"period": "2024", "zones": ["BDH", ...], "not_collected": ["party"], "indicators": {...}}``;
+    [] zones: the province; ``not_collected``: the figure groups no zone of the scope collects."""
+    return {
+        "period": str(period),
+        "zones": list(codes or []),
+        "not_collected": not_collected,
+        "indicators": figures,
+    }
 
 
 def dumps(data) -> str:

@@ -31,7 +31,7 @@ from membership.models import (
 )
 from reports import summary
 from reports.models import Target, TargetIndicator
-from zones.models import Province, Zone, ZoneEditor
+from zones.models import Province, ReportingFrequency, Zone, ZoneEditor
 from zones.roles import Role
 
 SEED = 20240625  # the day of the conference
@@ -414,6 +414,26 @@ def _outside_zones(plan: Plan, rng: random.Random) -> None:
             )
 
 
+# The border economic zone's board records enterprises and workers only; every demo zone reports by
+# half year.
+ZONE_SETTINGS = {
+    "BEZ": {"collects_party": False, "collects_union": False},
+}
+DEMO_FREQUENCY = ReportingFrequency.HALF
+
+
+def _zone_settings() -> None:
+    """Set once, when the demo first loads: an administrator may change them afterwards."""
+    for zone in Zone.objects.filter(code__in=["BDH", "DPM", "TL", "BEZ"]):
+        if zone.history.count() > 1:
+            continue  # someone changed the zone since migrate created it
+        wanted = {"reporting_frequency": DEMO_FREQUENCY, **ZONE_SETTINGS.get(zone.code, {})}
+        if any(getattr(zone, name) != value for name, value in wanted.items()):
+            for name, value in wanted.items():
+                setattr(zone, name, value)
+            zone.save()
+
+
 @transaction.atomic
 def seed(*, reset_passwords: bool = False) -> dict:
     """Write the demo (only what is missing or different). Returns counts and new passwords."""
@@ -422,6 +442,7 @@ def seed(*, reset_passwords: bool = False) -> dict:
     if not province.illustrative:
         province.illustrative = True
         province.save(update_fields=["illustrative"])
+    _zone_settings()
     zones = dict(Zone.objects.values_list("code", "id"))
     report = {}
 

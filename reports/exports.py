@@ -115,7 +115,7 @@ def to_xlsx(report: CoverageReport) -> bytes:
     about.title = _("Report")[:31]
     about.append([_("Coverage report")])
     about["A1"].font = Font(bold=True, size=14)
-    # A real date cell (issue 7): a spreadsheet shows it dd/mm/yyyy, whatever the reader's language.
+    # A real date cell: a spreadsheet shows it dd/mm/yyyy, whatever the reader's language.
     generated = timezone.localtime(report.generated_at).replace(tzinfo=None, microsecond=0)
     for name, value in [
         *report.filters,

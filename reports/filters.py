@@ -18,12 +18,18 @@ from reports.aggregates import SIZE_THRESHOLD
 from zones.models import OUTSIDE_ZONES as OUTSIDE
 from zones.models import Zone
 
+# Party and union choices list only enterprises whose zones collect those figures, as the engine counts.
 PARTY_FILTERS = {
     "org": Q(has_party_org=True),
     "members_no_org": Q(has_party_org=False, party_members__gte=1),
     "presence": Q(has_party_org=True) | Q(party_members__gte=1),
     "neither": Q(has_party_org=False) & (Q(party_members__isnull=True) | Q(party_members__lt=1)),
     "no_org": Q(has_party_org=False),
+}
+PARTY_FILTERS = {name: condition & Q(party_tracked=True) for name, condition in PARTY_FILTERS.items()}
+UNION_FILTERS = {
+    "yes": Q(has_union=True, union_tracked=True),
+    "no": Q(has_union=False, union_tracked=True),
 }
 SIZE_FILTERS = {
     "20plus": Q(workers__gte=SIZE_THRESHOLD),
@@ -103,7 +109,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         conditions = {
             "size": SIZE_FILTERS,
             "party": PARTY_FILTERS,
-            "union": {"yes": Q(has_union=True), "no": Q(has_union=False)},
+            "union": UNION_FILTERS,
             "reporting": {"reported": Q(reported=True), "not_reported": Q(reported=False)},
         }
         return queryset.filter(conditions[name][value])

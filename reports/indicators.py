@@ -20,10 +20,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from core.periods import Period
+from enterprises.models import Enterprise
 from reports import aggregates, summary
 from reports.aggregates import GROUPINGS
 from reports.models import Target, TargetIndicator
 from reports.rows import Scope
+from zones.models import FigureGroup, Zone
 
 # The public contract: these keys, in this order, in `coverage`, the API and every export.
 KEYS = (
@@ -50,8 +52,25 @@ KEYS = (
     "target_new_union_members",
     "target_new_union_members_pct",
     "reporting_rate_pct",
+    "enterprises_party_tracked",
+    "enterprises_union_tracked",
+    "union_eligible_enterprises",
+    "with_union_eligible",
+    "union_coverage_eligible_pct",
+    "union_density_pct",
     "proposed_of_attendees_pct",
     "admitted_of_introduced_pct",
+    "previous_period",
+    "party_org_gained",
+    "party_org_lost",
+    "party_org_opened",
+    "party_org_closed",
+    "union_gained",
+    "union_lost",
+    "union_opened",
+    "union_closed",
+    "returns_expected",
+    "returns_received",
 )
 # Added to the contract: the raw parts behind some percentages, for pages and exports, and the
 # progress against the other annual targets (DOMAIN.md's target rule applied to each).
@@ -73,6 +92,28 @@ EXTRA_KEYS = (
     "target_new_party_orgs",
     "target_new_party_orgs_pct",
 )
+CHANGE_KEYS = tuple(key for key in KEYS if key.endswith(("_gained", "_lost", "_opened", "_closed")))
+# The count of enterprises whose zones collect a group stays a number (0) where none does.
+TRACKED_COUNTS = ("enterprises_party_tracked", "enterprises_union_tracked")
+
+
+def _group_of(key: str) -> str:
+    """The figure group of a key (DOMAIN.md "What each zone collects"); a target follows its indicator."""
+    key = key.removeprefix("target_").removesuffix("_pct")
+    party = ("party_", "with_party_", "new_party_orgs", "awareness_class_attendees", "proposed_")
+    union = ("union_", "with_union", "new_union_", "introduced_to_party")
+    if key.startswith(party) or key in ("admitted_to_party", "admitted_to_party_ytd", "admitted_of_proposed"):
+        return FigureGroup.PARTY
+    if key.startswith(union):
+        return FigureGroup.UNION
+    return {
+        "enterprises_party_tracked": FigureGroup.PARTY,
+        "without_party_presence": FigureGroup.PARTY,
+        "enterprises_union_tracked": FigureGroup.UNION,
+        "without_union": FigureGroup.UNION,
+    }.get(key, FigureGroup.WORKFORCE)
+
+
 # Each annual target and the year-to-date figure it is measured against.
 TARGET_KEYS = {
     TargetIndicator.NEW_UNION_MEMBERS: ("target_new_union_members", "new_union_members_ytd"),
@@ -80,6 +121,10 @@ TARGET_KEYS = {
     TargetIndicator.NEW_UNION_BASES: ("target_new_union_bases", "new_union_bases_ytd"),
     TargetIndicator.NEW_PARTY_ORGS: ("target_new_party_orgs", "new_party_orgs_ytd"),
 }
+
+
+def _groups():
+    return {key: _group_of(key) for key in KEYS + EXTRA_KEYS}
 
 
 def percent(part: int | None, whole: int | None) -> Decimal | None:
@@ -96,83 +141,144 @@ def zone_codes(zones: Iterable | None) -> list[str] | None:
     return sorted({getattr(z, "code", z) for z in zones})
 
 
-def compute(period: Period, zones: Iterable | None = None) -> dict:
-    """Every indicator for the scope (``None``: the province) and period."""
+def compute(period: Period, zones: Iterable | None = None, *, live: bool = False) -> dict:
+    """Every indicator for the scope (``None``: the province) and period; ``live`` bypasses the
+    summary (to prove it equal)."""
     codes = zone_codes(zones)
-    rows = _rows(period, codes, by=None)
-    row = rows[0] if rows else {}
-    return _indicators(row, _targets(period.year, codes))
+    rows = _rows(period, codes, by=None, live=live)
+    sums = rows[0] if rows else {}
+    return _indicators(period, sums, _targets(period.year, codes), collected_groups(codes))
 
 
-def breakdown(period: Period, by: str, zones: Iterable | None = None) -> dict:
+def breakdown(period: Period, by: str, zones: Iterable | None = None, *, live: bool = False) -> dict:
     """Indicators per zone code, ownership or size band (``"20plus"``, ``"under_20"``, ``None``).
 
-    Groups with no operating enterprise are absent. Targets exist per zone only, so target
-    figures are ``None`` when grouping by ownership or size band. ``"zone_size_band"`` (for the
-    dashboard's 20+ / under-20 split per zone, in the same one query) keys on ``(zone, band)`` pairs.
+    Groups with nothing in them are absent. Targets exist per zone only, so target figures are
+    ``None`` when grouping by ownership or size band. ``"zone_size_band"`` (for the dashboard's
+    20+ / under-20 split per zone, in the same one query) keys on ``(zone, band)`` pairs.
     """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
     codes = zone_codes(zones)
     zone_targets = _zone_targets(period.year) if by == "zone" else {}
-    return {
-        row["group"]: _indicators(row, zone_targets.get(row["group"], {}))
-        for row in _rows(period, codes, by=by)
-    }
+    zone_groups = _zone_groups()
+    scope_groups = collected_groups(codes, zone_groups)
+    per_zone = zone_groups if by in ("zone", "zone_size_band") else {}
+    result = {}
+    for row in _rows(period, codes, by=by, live=live):
+        if not any(row[name] for name in aggregates.SUM_COLUMNS):
+            continue
+        zone = row["group"][0] if by == "zone_size_band" else row["group"]
+        groups = per_zone.get(zone, ALL_GROUPS) if per_zone else scope_groups
+        result[row["group"]] = _indicators(period, row, zone_targets.get(row["group"], {}), groups)
+    return result
 
 
-def _rows(period: Period, codes: list[str] | None, by: str | None) -> list[dict]:
+def _rows(period: Period, codes: list[str] | None, by: str | None, live: bool = False) -> list[dict]:
     """From the pre-aggregated summary when the period has one, else live; both give the same rows."""
-    if summary.summarized(period):
+    if not live and summary.summarized(period):
         return summary.aggregate(period, codes, by)
     return aggregates.aggregate(period, Scope(codes=None if codes is None else tuple(codes)), by)
 
 
-def _indicators(row: dict, targets: dict[str, int]) -> dict:
-    enterprises = row.get("enterprises") or 0
-    workers_reported = row.get("workers_reporters") or 0
-    party_members_reported = row.get("party_members_reporters") or 0
-    with_party_org = row.get("with_party_org") or 0
-    no_org = row.get("members_no_org") if party_members_reported else None
-    with_union = row.get("with_union") or 0
-    reporting = row.get("reporting") or 0
+ALL_GROUPS = frozenset(FigureGroup.values)
+GROUP_OF = _groups()
+
+
+def collected_groups(codes: list[str] | None, zone_groups: dict | None = None) -> frozenset[str]:
+    """The figure groups some zone of the scope collects; the province also collects every group for
+    its enterprises outside every zone, when it has any. One query (two at most for the province)."""
+    zone_groups = _zone_groups() if zone_groups is None else zone_groups
+    in_scope = zone_groups.values() if codes is None else [zone_groups[c] for c in codes if c in zone_groups]
+    groups = frozenset({FigureGroup.WORKFORCE.value}).union(*in_scope)
+    if codes is None and groups != ALL_GROUPS and Enterprise.objects.filter(zone__isnull=True).exists():
+        return ALL_GROUPS
+    return groups
+
+
+def not_collected(codes: list[str] | None) -> list[str]:
+    """The figure groups no zone of the scope collects, in the contract's order (``coverage`` JSON)."""
+    groups = collected_groups(zone_codes(codes))
+    return [group for group in FigureGroup.values if group not in groups]
+
+
+def _zone_groups() -> dict[str, frozenset[str]]:
+    """Zone code -> the groups it collects."""
+    return {
+        code: frozenset(Zone(collects_party=party, collects_union=union).collects)
+        for code, party, union in Zone.objects.values_list("code", "collects_party", "collects_union")
+    }
+
+
+def _figure(sums: dict, name: str):
+    """A summed figure, or None when no enterprise reported it."""
+    return sums.get(name) if sums.get(f"{name}_n") else None
+
+
+def _indicators(period: Period, sums: dict, targets: dict[str, int], groups: frozenset[str]) -> dict:
+    count = {name: sums.get(name) or 0 for name in aggregates.COUNTS}
+    fig = {name: _figure(sums, name) for name in aggregates.FIGURES}
+    enterprises = count["enterprises"]
+    workers_reported = fig["workers"] is not None
+    party_tracked, union_tracked = count["enterprises_party_tracked"], count["enterprises_union_tracked"]
+    with_party_org, with_union = count["with_party_org"], count["with_union"]
+    no_org = count["members_no_org"] if fig["party_members"] is not None else None
+    eligible = count["union_eligible"] if fig["union_workers"] is not None else None
+    with_eligible = count["with_union_eligible"] if eligible is not None else None
     values = {
         "enterprises": enterprises,
-        "enterprises_20plus": row.get("size_20plus") if workers_reported else None,
-        "enterprises_under_20": row.get("size_under_20") if workers_reported else None,
-        "workers": row.get("workers"),
+        "enterprises_20plus": count["size_20plus"] if workers_reported else None,
+        "enterprises_under_20": count["size_under_20"] if workers_reported else None,
+        "workers": fig["workers"],
         "with_party_org": with_party_org,
-        "party_org_coverage_pct": percent(with_party_org, enterprises),
-        "party_members_in_orgs": row.get("party_members_in_orgs"),
+        "party_org_coverage_pct": percent(with_party_org, party_tracked),
+        "party_members_in_orgs": fig["party_members_in_orgs"],
         "with_party_members_no_org": no_org,
-        "party_presence_pct": percent(None if no_org is None else with_party_org + no_org, enterprises),
+        "party_presence_pct": percent(None if no_org is None else with_party_org + no_org, party_tracked),
         "with_union": with_union,
-        "union_coverage_pct": percent(with_union, enterprises),
-        "union_members": row.get("union_members"),
-        "new_union_members": row.get("new_union_members"),
-        "new_union_members_non_state": row.get("new_union_members_non_state"),
-        "new_union_bases": row.get("new_union_bases") or 0,
-        "new_union_bases_non_state": row.get("new_union_bases_non_state") or 0,
-        "introduced_to_party": row.get("introduced_to_party"),
-        "admitted_to_party": row.get("admitted_to_party"),
-        "awareness_class_attendees": row.get("awareness_class_attendees"),
-        "proposed_for_admission": row.get("proposed_for_admission"),
-        "reporting_rate_pct": percent(reporting, enterprises),
-        "party_members": row.get("party_members"),
-        "reporting_enterprises": reporting,
-        "without_party_presence": None if no_org is None else enterprises - with_party_org - no_org,
-        "without_union": enterprises - with_union,
-        "new_party_orgs": row.get("new_party_orgs") or 0,
-        "new_union_members_ytd": row.get("new_union_members_ytd"),
-        "admitted_to_party_ytd": row.get("admitted_to_party_ytd"),
-        "new_union_bases_ytd": row.get("new_union_bases_ytd") or 0,
-        "new_party_orgs_ytd": row.get("new_party_orgs_ytd") or 0,
+        "union_coverage_pct": percent(with_union, union_tracked),
+        "union_members": fig["union_members"],
+        "new_union_members": fig["new_union_members"],
+        "new_union_members_non_state": fig["new_union_members_non_state"],
+        "new_union_bases": fig["new_union_bases"] or 0,
+        "new_union_bases_non_state": fig["new_union_bases_non_state"] or 0,
+        "introduced_to_party": fig["introduced_to_party"],
+        "admitted_to_party": fig["admitted_to_party"],
+        "awareness_class_attendees": fig["awareness_class_attendees"],
+        "proposed_for_admission": fig["proposed_for_admission"],
+        "reporting_rate_pct": percent(count["reporting"], enterprises),
+        "enterprises_party_tracked": party_tracked,
+        "enterprises_union_tracked": union_tracked,
+        "union_eligible_enterprises": eligible,
+        "with_union_eligible": with_eligible,
+        "union_coverage_eligible_pct": percent(with_eligible, eligible),
+        "union_density_pct": percent(fig["density_union_members"], fig["density_workers"]),
+        "previous_period": str(period.previous()),
+        **{name: count[name] for name in CHANGE_KEYS},
+        "returns_expected": enterprises,
+        "returns_received": count["reporting"],
+        "party_members": fig["party_members"],
+        "reporting_enterprises": count["reporting"],
+        "without_party_presence": None if no_org is None else party_tracked - with_party_org - no_org,
+        "without_union": union_tracked - with_union,
+        "new_party_orgs": fig["new_party_orgs"] or 0,
+        "new_union_members_ytd": fig["new_union_members_ytd"],
+        "admitted_to_party_ytd": fig["admitted_to_party_ytd"],
+        "new_union_bases_ytd": fig["new_union_bases_ytd"] or 0,
+        "new_party_orgs_ytd": fig["new_party_orgs_ytd"] or 0,
     }
     values |= pipeline_rates(values)
+    both = (fig["admitted_to_party_both"], fig["introduced_to_party_both"])
+    values["admitted_of_introduced_pct"] = percent(*both)
     for indicator, (target_key, ytd_key) in TARGET_KEYS.items():
         target = targets.get(indicator)
         values[target_key] = target
         values[f"{target_key}_pct"] = percent(values[ytd_key], target)
+    for key in KEYS + EXTRA_KEYS:
+        if GROUP_OF[key] not in groups and key not in TRACKED_COUNTS:
+            values[key] = None
+    if not {FigureGroup.PARTY, FigureGroup.UNION} <= groups:
+        values["admitted_of_introduced_pct"] = None
     return {key: values[key] for key in KEYS + EXTRA_KEYS}
 
 

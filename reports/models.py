@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from reports.aggregates import SUM_COLUMNS
 from zones.models import Zone
 
 
@@ -84,43 +85,8 @@ class ExportLog(models.Model):
 
 # --- Pre-aggregated figures (reports.summary) -------------------------------------------------
 
-# Columns of a summary row: every additive figure of one group, and for each figure that may be
-# "not reported" (``*_n``) how many enterprises reported it, so that sums keep "no data" apart from 0.
-SUMMARY_FIGURES = (
-    "enterprises",
-    "workers",
-    "workers_reporters",
-    "size_20plus",
-    "size_under_20",
-    "with_party_org",
-    "party_members_in_orgs",
-    "party_members_in_orgs_n",
-    "party_members",
-    "party_members_reporters",
-    "members_no_org",
-    "with_union",
-    "union_members",
-    "union_members_n",
-    "new_union_members",
-    "new_union_members_n",
-    "new_union_members_ytd",
-    "new_union_members_ytd_n",
-    "admitted_to_party_ytd",
-    "admitted_to_party_ytd_n",
-    "new_union_bases",
-    "new_union_bases_ytd",
-    "new_party_orgs",
-    "new_party_orgs_ytd",
-    "introduced_to_party",
-    "introduced_to_party_n",
-    "admitted_to_party",
-    "admitted_to_party_n",
-    "awareness_class_attendees",
-    "awareness_class_attendees_n",
-    "proposed_for_admission",
-    "proposed_for_admission_n",
-    "reporting",
-)
+# Columns of a summary row: the additive parts of every indicator for one group (``reports.aggregates``).
+SUMMARY_FIGURES = SUM_COLUMNS
 
 
 class CoverageSummary(models.Model):

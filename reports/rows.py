@@ -5,20 +5,28 @@ aggregates``), the enterprise table, its filters and exports, the API's enterpri
 quality page and the enterprise page (``enterprise_rows``, the same SQL joined to ``Enterprise`` as a
 common table expression, so it filters, sorts and paginates like any queryset).
 
-Columns (DOMAIN.md names; ``None`` means not reported):
-- ``zone_id``, ``zone_code``, ``ownership``;
+A row per enterprise of the scope established by the period's end and not closed before 1 January
+(or before the previous period's end), so that enterprises that closed still bring the flows of the
+periods they operated in and the change since the previous period. Columns (DOMAIN.md names;
+``None`` means not reported):
+- ``zone_id``, ``zone_code``, ``ownership``; ``party_tracked`` / ``union_tracked``: its zone collects
+  the group (outside every zone: always);
+- ``operating`` in the period, ``operating_previous`` in the previous one;
 - stocks ``workers``, ``party_members``, ``union_members``: the latest return belonging to the period
   that reports each;
 - flows summed over the returns belonging to the period (``new_union_members``, ...) and from
-  1 January to the period's end (``*_ytd``);
-- ``has_party_org`` and ``has_union``: an organization that exists at the period's end, by its own dates;
+  1 January to the period's end (``*_ytd``), each return counted when the enterprise operated on at
+  least one day of the return's own period;
+- ``has_party_org`` / ``has_union`` at the period's end and ``*_previous`` at the previous one's, by
+  the organizations' own dates;
 - ``reported``: at least one return belongs to the period;
-- ``new_union_bases`` / ``new_party_orgs`` founded within the period, and ``*_ytd`` since 1 January.
-Only enterprises operating in the period have a row.
+- ``new_union_bases`` / ``new_party_orgs`` founded within the period, and ``*_ytd`` since 1 January,
+  while the enterprise operated.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -47,10 +55,16 @@ COLUMNS = {
     "zone_id": models.IntegerField(),
     "zone_code": models.CharField(),
     "ownership": models.CharField(),
+    "party_tracked": models.BooleanField(),
+    "union_tracked": models.BooleanField(),
+    "operating": models.BooleanField(),
+    "operating_previous": models.BooleanField(),
     **{name: models.IntegerField() for name in STOCKS + FLOWS},
     **{f"{name}_ytd": models.IntegerField() for name in YEAR_TO_DATE},
     "has_party_org": models.BooleanField(),
+    "has_party_org_previous": models.BooleanField(),
     "has_union": models.BooleanField(),
+    "has_union_previous": models.BooleanField(),
     "reported": models.BooleanField(),
     "new_union_bases": models.IntegerField(),
     "new_union_bases_ytd": models.IntegerField(),
@@ -68,7 +82,7 @@ class Scope:
 
 
 def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
-    """The rows as one SQL statement (positional parameters) over the scope's operating enterprises.
+    """The rows as one SQL statement (positional parameters).
 
     Each table is read once: returns from 1 January to the period's end grouped by enterprise (the
     latest reported stocks picked with a window function), organizations and unions grouped by host,
@@ -79,10 +93,15 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
     orgs = PartyOrganization._meta.db_table
     unions = GrassrootsUnion._meta.db_table
     enterprises = Enterprise._meta.db_table
+    previous = period.previous()
+    year_start = period.year_period.start
     params = {
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
-        "year_start": period.year_period.start.isoformat(),
+        "year_start": year_start.isoformat(),
+        "previous_end": previous.end.isoformat(),
+        # Rows reach back to whichever comes first: 1 January, or the previous period's end.
+        "rows_from": min(previous.end, year_start - dt.timedelta(days=1)).isoformat(),
     }
 
     # The scope, as a condition on the enterprise (alias ``e``) and on any table's enterprise column.
@@ -112,51 +131,81 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
             ) ranked WHERE rn = 1
         ) latest_{field} ON latest_{field}.enterprise_id = e.id"""  # noqa: S608 - our own columns
 
-    flows = ", ".join(f"SUM(CASE WHEN starts_on >= %(start)s THEN {f} END) AS {f}" for f in FLOWS)
-    ytd = ", ".join(f"SUM({f}) AS {f}_ytd" for f in YEAR_TO_DATE)
+    # A return counts for flows when its enterprise operated on at least one day of its period.
+    counts = (
+        "(o.established_on IS NULL OR o.established_on <= r.ends_on) "
+        "AND (o.closed_on IS NULL OR o.closed_on > r.starts_on)"
+    )
+    flows = ", ".join(
+        f"SUM(CASE WHEN r.starts_on >= %(start)s AND {counts} THEN r.{f} END) AS {f}" for f in FLOWS
+    )
+    ytd = ", ".join(f"SUM(CASE WHEN {counts} THEN r.{f} END) AS {f}_ytd" for f in YEAR_TO_DATE)
 
     def founded(table, host):
+        """Organizations founded since 1 January while their enterprise operated."""
         return f"""(
-            SELECT {host} AS host, SUM(CASE WHEN founded_on >= %(start)s THEN 1 END) AS new_count,
+            SELECT t.{host} AS host,
+                SUM(CASE WHEN t.founded_on >= %(start)s THEN 1 ELSE 0 END) AS new_count,
                 COUNT(*) AS ytd_count
-            FROM {table}
-            WHERE {host} IS NOT NULL AND founded_on >= %(year_start)s AND founded_on <= %(end)s
-                {in_scope(host)}
-            GROUP BY {host}
+            FROM {table} t JOIN {enterprises} o ON o.id = t.{host}
+            WHERE t.founded_on >= %(year_start)s AND t.founded_on <= %(end)s
+                AND (o.established_on IS NULL OR o.established_on <= t.founded_on)
+                AND (o.closed_on IS NULL OR o.closed_on > t.founded_on)
+                {in_scope("t." + host)}
+            GROUP BY t.{host}
         )"""  # noqa: S608
 
     def existing(table, host):
+        """Whether an organization exists at the period's end, and at the previous period's end."""
+
+        def exists_on(day):
+            alive = f"founded_on <= %({day})s AND (dissolved_on IS NULL OR dissolved_on > %({day})s)"
+            return f"MAX(CASE WHEN {alive} THEN 1 ELSE 0 END)"
+
         return f"""(
-            SELECT DISTINCT {host} AS host FROM {table}
-            WHERE {host} IS NOT NULL AND founded_on <= %(end)s
-                AND (dissolved_on IS NULL OR dissolved_on > %(end)s) {in_scope(host)}
+            SELECT {host} AS host, {exists_on("end")} AS now, {exists_on("previous_end")} AS before
+            FROM {table}
+            WHERE {host} IS NOT NULL AND founded_on <= %(end)s {in_scope(host)}
+            GROUP BY {host}
         )"""  # noqa: S608
+
+    def operating_on(day):
+        return (
+            f"((e.established_on IS NULL OR e.established_on <= %({day})s)"
+            f" AND (e.closed_on IS NULL OR e.closed_on > %({day})s))"
+        )
 
     sql = f"""
         SELECT e.id AS id, e.zone_id AS zone_id, z.code AS zone_code, e.ownership AS ownership,
+            (z.id IS NULL OR z.collects_party) AS party_tracked,
+            (z.id IS NULL OR z.collects_union) AS union_tracked,
+            {operating_on("end")} AS operating, {operating_on("previous_end")} AS operating_previous,
             {", ".join(f"latest_{s}.value AS {s}" for s in STOCKS)},
             {", ".join(f"fl.{f}" for f in FLOWS)},
             {", ".join(f"fl.{f}_ytd" for f in YEAR_TO_DATE)},
-            (org.host IS NOT NULL) AS has_party_org, (un.host IS NOT NULL) AS has_union,
+            (COALESCE(org.now, 0) = 1) AS has_party_org,
+            (COALESCE(org.before, 0) = 1) AS has_party_org_previous,
+            (COALESCE(un.now, 0) = 1) AS has_union,
+            (COALESCE(un.before, 0) = 1) AS has_union_previous,
             (COALESCE(fl.reported, 0) = 1) AS reported,
-            nb.new_count AS new_union_bases, nb.ytd_count AS new_union_bases_ytd,
-            no.new_count AS new_party_orgs, no.ytd_count AS new_party_orgs_ytd
+            COALESCE(nb.new_count, 0) AS new_union_bases, COALESCE(nb.ytd_count, 0) AS new_union_bases_ytd,
+            COALESCE(no.new_count, 0) AS new_party_orgs, COALESCE(no.ytd_count, 0) AS new_party_orgs_ytd
         FROM {enterprises} e
         LEFT JOIN {Zone._meta.db_table} z ON z.id = e.zone_id
         {" ".join(latest(s) for s in STOCKS)}
         LEFT JOIN (
-            SELECT enterprise_id, {flows}, {ytd},
-                MAX(CASE WHEN starts_on >= %(start)s THEN 1 ELSE 0 END) AS reported
-            FROM {returns}
-            WHERE starts_on >= %(year_start)s AND ends_on <= %(end)s {in_scope("enterprise_id")}
-            GROUP BY enterprise_id
+            SELECT r.enterprise_id, {flows}, {ytd},
+                MAX(CASE WHEN r.starts_on >= %(start)s THEN 1 ELSE 0 END) AS reported
+            FROM {returns} r JOIN {enterprises} o ON o.id = r.enterprise_id
+            WHERE r.starts_on >= %(year_start)s AND r.ends_on <= %(end)s {in_scope("r.enterprise_id")}
+            GROUP BY r.enterprise_id
         ) fl ON fl.enterprise_id = e.id
         LEFT JOIN {existing(orgs, "host_enterprise_id")} org ON org.host = e.id
         LEFT JOIN {existing(unions, "enterprise_id")} un ON un.host = e.id
         LEFT JOIN {founded(unions, "enterprise_id")} nb ON nb.host = e.id
         LEFT JOIN {founded(orgs, "host_enterprise_id")} no ON no.host = e.id
         WHERE (e.established_on IS NULL OR e.established_on <= %(end)s)
-            AND (e.closed_on IS NULL OR e.closed_on > %(end)s)
+            AND (e.closed_on IS NULL OR e.closed_on > %(rows_from)s)
     """  # noqa: S608 - table names are our own; values are parameters
     if where_scope:
         sql += f" AND {where_scope}"
@@ -174,8 +223,9 @@ def _positional(sql: str, params: dict) -> tuple[str, list]:
     return re.sub(r"%\((\w+)\)s", take, sql), values
 
 
-def enterprise_rows(period: Period, codes=None):
-    """``Enterprise`` objects of the scope's operating enterprises, annotated with their row's columns.
+def enterprise_rows(period: Period, codes=None, *, operating_only: bool = True):
+    """``Enterprise`` objects of the scope, annotated with their row's columns: the operating ones, or
+    with ``operating_only=False`` also those that closed but bring flows or a change to the period.
 
     A queryset (filter, order, paginate, count as usual); the rows come from ``rows_sql`` joined as a
     common table expression, so the table and the dashboard count the same enterprises the same way.
@@ -185,7 +235,8 @@ def enterprise_rows(period: Period, codes=None):
     joined = cte.join(Enterprise.objects.order_by(), id=cte.col.id)
     # id, zone_id and ownership are the enterprise's own fields.
     figures = {name: getattr(cte.col, name) for name in COLUMNS if name not in ("id", "zone_id", "ownership")}
-    return with_cte(cte, select=joined.annotate(**figures))
+    rows = with_cte(cte, select=joined.annotate(**figures))
+    return rows.filter(operating=True) if operating_only else rows
 
 
 def lifetime_flows(enterprise: Enterprise) -> dict:

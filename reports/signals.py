@@ -9,6 +9,7 @@ from core.signals import figures_changed
 from enterprises.models import Enterprise, Return
 from membership.models import GrassrootsUnion, PartyOrganization
 from reports import summary
+from zones.models import Zone
 
 # Enterprise fields that change indicators (name and tax code do not).
 _ENTERPRISE_FIELDS = ("zone_id", "ownership", "established_on", "closed_on")
@@ -82,3 +83,20 @@ def bulk_write(sender, zone_ids, years=(), since_year=None, **kwargs):
     if since_year is not None:
         years.update(summary.summarized_years_from(since_year))
     summary.mark_dirty(zone_ids, years)
+
+
+@receiver(pre_save, sender=Zone)
+def remember_zone_groups(sender, instance, **kwargs):
+    instance._summary_groups = (
+        Zone.objects.filter(pk=instance.pk).values_list("collects_party", "collects_union").first()
+        if instance.pk
+        else None
+    )
+
+
+@receiver(post_save, sender=Zone)
+def zone_groups_changed(sender, instance, created, **kwargs):
+    """Which groups a zone collects decides what its summary rows count: rebuild them all."""
+    before = getattr(instance, "_summary_groups", None)
+    if before is not None and before != (instance.collects_party, instance.collects_union):
+        summary.mark_dirty([instance.pk], summary.summarized_years_from(0))

@@ -17,10 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from core.periods import Period
-from enterprises.models import NON_STATE_OWNERSHIPS
 from reports import aggregates
 from reports.models import SUMMARY_FIGURES, CoverageSummary, SummarizedPeriod, SummaryDirty
 from reports.rows import Scope
@@ -105,12 +104,6 @@ def refresh(codes: list[str] | None, year: int) -> None:
 
 # --- reading ------------------------------------------------------------------------------------
 
-# Figures read back as None when no enterprise reported them: (sum column, reporter count column).
-_REPORTED = {
-    "workers": "workers_reporters",
-    "party_members": "party_members_reporters",
-    **{name: f"{name}_n" for name in aggregates.REPORTER_COUNTS},
-}
 _GROUP_FIELDS = {
     "zone": ["zone__code"],
     "ownership": ["ownership"],
@@ -125,25 +118,21 @@ def aggregate(period: Period, codes: list[str] | None, by: str | None) -> list[d
     rows = CoverageSummary.objects.filter(period=str(period))
     if codes is not None:
         rows = rows.filter(zone__code__in=codes)
-    non_state = Q(ownership__in=[o.value for o in NON_STATE_OWNERSHIPS])
-    # Aliased "s_<name>": an aggregate may not share its name with the column another one sums.
+    # Aliased "s_<name>": an aggregate may not share its name with the column it sums.
     sums = {f"s_{name}": Sum(name) for name in SUMMARY_FIGURES}
-    sums["s_new_union_members_non_state"] = Sum("new_union_members", filter=non_state)
-    sums["s_new_union_members_non_state_n"] = Sum("new_union_members_n", filter=non_state)
-    sums["s_new_union_bases_non_state"] = Sum("new_union_bases", filter=non_state)
     fields = _GROUP_FIELDS[by] if by else []
     if fields:
         result = list(rows.order_by().values(*fields).annotate(**sums))
     else:
         result = [rows.aggregate(**sums)]
-    result = [{name.removeprefix("s_"): value for name, value in row.items()} for row in result]
-    reported = {**_REPORTED, "new_union_members_non_state": "new_union_members_non_state_n"}
+    # A sum over no summary row at all is NULL: nothing there, which is 0 of every count.
+    result = [
+        {name.removeprefix("s_") if name.startswith("s_") else name: value for name, value in row.items()}
+        for row in result
+    ]
     for row in result:
-        for name, count in reported.items():
-            if not row.get(count):
-                row[name] = None
+        for name in SUMMARY_FIGURES:
+            row[name] = row[name] or 0
         keys = tuple(row.pop(f) for f in fields)
         row["group"] = keys[0] if len(keys) == 1 else keys
-    if by is None and not result[0]["enterprises"]:
-        return []
     return result

@@ -4,6 +4,9 @@ from django.contrib.auth.models import Group
 from zones.models import Zone, ZoneEditor
 from zones.roles import Role
 
+# Test modules import these after this conftest: their failing asserts then explain themselves too.
+pytest.register_assert_rewrite("tests.helpers", "tests.servers")
+
 
 def _user(django_user_model, username, role, zones=()):
     user = django_user_model.objects.create_user(username=username, password="correct horse battery")
@@ -36,17 +39,7 @@ def administrator(db, django_user_model):
     return user
 
 
-@pytest.fixture(scope="session")
-def demo_db(django_db_setup, django_db_blocker):
-    """The demo data set, loaded once per test session (tests using it must not write)."""
-    from reports import demo
-
-    with django_db_blocker.unblock():
-        demo.seed()
-    yield
-
-
-# --- Translations (issue 7) -------------------------------------------------------------------
+# --- Translations -----------------------------------------------------------------------------
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogs():
     """Compile locale/*/LC_MESSAGES/*.po when a .mo is missing or older, so `pytest` alone suffices.

@@ -13,7 +13,7 @@ from membership.history import enterprise_history
 from membership.models import PartyOrganization
 from reports.models import Target
 from tests import factories as f
-from tests.test_entry_grid import grid_url, row
+from tests.helpers import grid_row, grid_url
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -44,10 +44,10 @@ def test_enterprise_create_change_delete_are_recorded(client, editor_bdh):
 def test_return_create_change_delete_are_recorded(client, editor_bdh, administrator):
     enterprise = f.enterprise("BDH")
     client.force_login(editor_bdh)
-    client.post(grid_url(), row(enterprise, workers=150, union_members=120))
+    client.post(grid_url(), grid_row(enterprise, workers=150, union_members=120))
     client.force_login(administrator)
-    client.post(grid_url(), row(enterprise, version=1, workers=150, union_members=134))
-    client.post(grid_url(), row(enterprise, version=2))  # every cell cleared: the return is removed
+    client.post(grid_url(), grid_row(enterprise, version=1, workers=150, union_members=134))
+    client.post(grid_url(), grid_row(enterprise, version=2))  # every cell cleared: the return is removed
     records = Return.history.order_by("history_id")
     assert [(r.history_type, r.union_members, r.history_user) for r in records] == [
         ("+", 120, editor_bdh),
@@ -105,8 +105,8 @@ def test_target_changes_are_recorded_with_the_user(client, administrator):
 def test_readable_differences(client, editor_bdh):
     enterprise = f.enterprise("BDH", name="Công ty Sao Đỏ")
     client.force_login(editor_bdh)
-    client.post(grid_url(), row(enterprise, workers=150, union_members=120))
-    client.post(grid_url(), row(enterprise, version=1, workers=1500, union_members=134))
+    client.post(grid_url(), grid_row(enterprise, workers=150, union_members=120))
+    client.post(grid_url(), grid_row(enterprise, version=1, workers=1500, union_members=134))
     history = enterprise_history(enterprise)
     latest = history[0]
     assert (latest.who, latest.subject, latest.action) == ("editor-bdh", "return 2024S1", "changed")
@@ -163,7 +163,7 @@ def test_history_costs_a_fixed_number_of_queries(editor_bdh):
 def test_history_page(client, viewer, editor_bdh):
     enterprise = f.enterprise("BDH")
     client.force_login(editor_bdh)
-    client.post(grid_url(), row(enterprise, union_members=7))
+    client.post(grid_url(), grid_row(enterprise, union_members=7))
     client.force_login(viewer)
     response = client.get(reverse("enterprise-history", args=[enterprise.pk]))
     assert response.status_code == 200

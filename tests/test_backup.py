@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from django.db import connection
 
-from tests.test_faults import ROOT, database, database_url, drop_database, manage, snapshot, sql
+from tests.servers import ROOT, database, database_url, drop_database, manage, snapshot, sql
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL (pg_dump, pg_restore)"

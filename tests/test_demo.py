@@ -54,14 +54,23 @@ def test_industrial_zone_figures_f2_to_f7(seeded):
     assert iz["party_org_coverage_pct"] == Decimal("10.4")
 
 
-def test_border_zone_figures_f8_f9_and_unreported_party_and_union_figures(seeded):
+def test_border_zone_figures_f8_f9_and_party_and_union_figures_not_collected(seeded):
     bez = compute(Y2024, ["BEZ"])
     assert 600 <= bez["enterprises"] <= 700
     assert bez["workers"] > 10_000
-    assert bez["union_members"] is None
-    assert bez["with_party_members_no_org"] is None
-    assert bez["party_members_in_orgs"] is None
-    assert bez["with_party_org"] == 0
+    # Its board collects workforce figures only: every party and union key is null, counts included.
+    for key in ("union_members", "with_party_members_no_org", "party_members_in_orgs", "with_party_org"):
+        assert bez[key] is None, key
+    assert (bez["with_union"], bez["new_union_bases"], bez["party_org_coverage_pct"]) == (None, None, None)
+    assert (bez["enterprises_party_tracked"], bez["enterprises_union_tracked"]) == (0, 0)
+
+
+def test_province_party_coverage_counts_only_enterprises_whose_zones_collect_party_figures(seeded):
+    province = compute(Y2024)
+    # 12 organizations in the industrial zones and 4 outside every zone, over 115 + 10 enterprises.
+    assert (province["with_party_org"], province["enterprises_party_tracked"]) == (16, 125)
+    assert province["party_org_coverage_pct"] == Decimal("12.8")
+    assert province["enterprises"] == 775
 
 
 def test_province_union_and_party_figures_f10_to_f14(seeded):

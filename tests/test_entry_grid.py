@@ -14,24 +14,10 @@ from enterprises.forms import GRID_PAGE_SIZE, OVERLAPPING_RETURN, ROWS_MOVED
 from enterprises.models import Enterprise, PeriodLock, Return
 from reports import entry_views, indicators
 from tests import factories as f
+from tests.helpers import GRID_FIELDS, grid_row, grid_url
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
-
-FIELDS = (*Return.STOCKS, *Return.FLOWS)
-
-
-def grid_url(zone="BDH", period="2024S1"):
-    return reverse("period-grid", kwargs={"zone": zone, "period": period})
-
-
-def row(enterprise, version=0, **values):
-    """The POST fields of one grid row; unnamed cells are left empty."""
-    data = {f"e{enterprise.pk}-version": str(version)}
-    for name in FIELDS:
-        value = values.get(name)
-        data[f"e{enterprise.pk}-{name}"] = "" if value is None else str(value)
-    return data
 
 
 def test_grid_lists_operating_enterprises_prefilled(client, editor_bdh):
@@ -56,9 +42,9 @@ def test_valid_save_creates_updates_and_skips_unchanged_rows(client, editor_bdh)
     existing = f.report(changed, "2024S1", workers=100, union_members=50)
     untouched = f.report(same, "2024S1", workers=30)
     data = {
-        **row(new, workers=40, party_members=3, union_members=12, new_union_members=2),
-        **row(changed, version=1, workers=100, union_members=60),
-        **row(same, version=1, workers=30),
+        **grid_row(new, workers=40, party_members=3, union_members=12, new_union_members=2),
+        **grid_row(changed, version=1, workers=100, union_members=60),
+        **grid_row(same, version=1, workers=30),
     }
     client.force_login(editor_bdh)
     response = client.post(grid_url(), data)
@@ -85,7 +71,7 @@ def test_valid_save_creates_updates_and_skips_unchanged_rows(client, editor_bdh)
 def test_one_bad_cell_writes_nothing_and_is_explained(client, editor_bdh):
     good, bad = f.enterprise("BDH", name="Good"), f.enterprise("BDH", name="Bad")
     client.force_login(editor_bdh)
-    data = {**row(good, workers=50, union_members=10), **row(bad, workers="12.5", union_members=3)}
+    data = {**grid_row(good, workers=50, union_members=10), **grid_row(bad, workers="12.5", union_members=3)}
     response = client.post(grid_url(), data)
     assert response.status_code == 200
     assert not Return.objects.exists()
@@ -124,7 +110,7 @@ def test_one_bad_cell_writes_nothing_and_is_explained(client, editor_bdh):
 def test_each_cell_rule(client, editor_bdh, values, field, message):
     enterprise = f.enterprise("BDH")
     client.force_login(editor_bdh)
-    response = client.post(grid_url(), row(enterprise, **values))
+    response = client.post(grid_url(), grid_row(enterprise, **values))
     assert not Return.objects.exists()
     cell = next(c for c in response.context["grid"].rows[0].cells if c.field == field)
     assert cell.error == str(message)
@@ -134,7 +120,7 @@ def test_union_members_checked_against_workers_of_the_same_row_only(client, edit
     """An empty workers cell is "not reported": union members cannot be checked against it."""
     enterprise = f.enterprise("BDH")
     client.force_login(editor_bdh)
-    assert client.post(grid_url(), row(enterprise, union_members=40)).status_code == 302
+    assert client.post(grid_url(), grid_row(enterprise, union_members=40)).status_code == 302
     assert Return.objects.get().union_members == 40
 
 
@@ -142,7 +128,7 @@ def test_clearing_a_row_removes_its_return(client, editor_bdh):
     enterprise = f.enterprise("BDH")
     f.report(enterprise, "2024S1", workers=10)
     client.force_login(editor_bdh)
-    assert client.post(grid_url(), row(enterprise, version=1)).status_code == 302
+    assert client.post(grid_url(), grid_row(enterprise, version=1)).status_code == 302
     assert not Return.objects.exists()
     deleted = Return.history.filter(history_type="-").get()
     assert deleted.history_user == editor_bdh and deleted.workers == 10
@@ -158,12 +144,12 @@ def test_closed_period_is_read_only_for_zone_editors(client, editor_bdh, adminis
     assert "was closed for this zone by admin" in html
     assert "Its returns are read-only" in html
     assert f'name="e{enterprise.pk}-workers"' not in html  # no inputs
-    response = client.post(grid_url(), row(enterprise, version=1, workers=99))
+    response = client.post(grid_url(), grid_row(enterprise, version=1, workers=99))
     assert response.status_code == 403
     assert Return.objects.get().workers == 10
     # The administrator still corrects it.
     client.force_login(administrator)
-    assert client.post(grid_url(), row(enterprise, version=1, workers=99)).status_code == 302
+    assert client.post(grid_url(), grid_row(enterprise, version=1, workers=99)).status_code == 302
     assert Return.objects.get().workers == 99
 
 
@@ -174,7 +160,7 @@ def test_overlapping_return_makes_the_row_read_only(client, editor_bdh):
     page = client.get(grid_url())
     assert f'name="e{enterprise.pk}-workers"' not in page.content.decode()
     assert "Has a return for 2024Q1" in page.content.decode()
-    response = client.post(grid_url(), row(enterprise, workers=12))
+    response = client.post(grid_url(), grid_row(enterprise, workers=12))
     assert response.status_code == 200
     assert response.context["grid"].rows[0].error == str(
         OVERLAPPING_RETURN % {"other": "2024Q1", "period": Period.parse("2024S1")}
@@ -188,20 +174,22 @@ def test_lost_update_in_the_grid(client, editor_bdh, administrator):
     ret = f.report(enterprise, "2024S1", workers=100, union_members=50)
     client.force_login(administrator)
     assert (
-        client.post(grid_url(), row(enterprise, version=1, workers=100, union_members=70)).status_code == 302
+        client.post(grid_url(), grid_row(enterprise, version=1, workers=100, union_members=70)).status_code
+        == 302
     )
     client.force_login(editor_bdh)
-    response = client.post(grid_url(), row(enterprise, version=1, workers=100, union_members=55))
+    response = client.post(grid_url(), grid_row(enterprise, version=1, workers=100, union_members=55))
     assert response.status_code == 200
     ret.refresh_from_db()
     assert (ret.union_members, ret.version) == (70, 2)
-    grid_row = response.context["grid"].rows[0]
-    assert "admin saved this row" in grid_row.error and "union members 55" in grid_row.error
+    shown = response.context["grid"].rows[0]
+    assert "admin saved this row" in shown.error and "union members 55" in shown.error
     # The page now shows the newer values and version, so saving again works deliberately.
-    assert {c.field: c.value for c in grid_row.cells}["union_members"] == "70"
+    assert {c.field: c.value for c in shown.cells}["union_members"] == "70"
     assert f'name="e{enterprise.pk}-version" value="2"' in response.content.decode()
     assert (
-        client.post(grid_url(), row(enterprise, version=2, workers=100, union_members=55)).status_code == 302
+        client.post(grid_url(), grid_row(enterprise, version=2, workers=100, union_members=55)).status_code
+        == 302
     )
     ret.refresh_from_db()
     assert (ret.union_members, ret.version) == (55, 3)
@@ -225,7 +213,7 @@ def test_a_race_between_read_and_write_is_refused_by_the_update_itself(editor_bd
 def test_future_period_cannot_be_entered(client, editor_bdh):
     enterprise = f.enterprise("BDH")
     client.force_login(editor_bdh)
-    response = client.post(grid_url(period="2199S1"), row(enterprise, workers=3))
+    response = client.post(grid_url(period="2199S1"), grid_row(enterprise, workers=3))
     assert response.status_code == 200
     assert not Return.objects.exists()
     assert "has not started yet" in response.content.decode()
@@ -258,7 +246,9 @@ def test_grid_costs_a_fixed_number_of_queries(client, administrator):
         for i, e in enumerate(enterprises):
             if i < count // 2:  # half the rows update a return, half create one
                 f.report(e, "2024S1", workers=10)
-            data |= row(e, version=1 if i < count // 2 else 0, workers=20, union_members=5, party_members=1)
+            data |= grid_row(
+                e, version=1 if i < count // 2 else 0, workers=20, union_members=5, party_members=1
+            )
         with CaptureQueriesContext(connection) as read:
             assert client.get(grid_url(zone)).status_code == 200
         with CaptureQueriesContext(connection) as write:
@@ -287,12 +277,12 @@ def test_large_zones_are_entered_a_page_at_a_time(client, editor_bdh):
     # Saving page 2 writes its rows only, and comes back to page 2.
     data = {}
     for e in enterprises[GRID_PAGE_SIZE:]:
-        data |= row(e, workers=7)
+        data |= grid_row(e, workers=7)
     response = client.post(grid_url() + "?page=2", data)
     assert response.status_code == 302 and response.url == grid_url() + "?page=2"
     assert Return.objects.count() == 20
     # One page stays within what Django accepts in one POST.
-    assert GRID_PAGE_SIZE * (len(FIELDS) + 1) + 1 <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert GRID_PAGE_SIZE * (len(GRID_FIELDS) + 1) + 1 <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
 
 
 def test_rows_posted_by_id_not_by_position(client, editor_bdh):
@@ -302,7 +292,7 @@ def test_rows_posted_by_id_not_by_position(client, editor_bdh):
     client.force_login(editor_bdh)
     assert client.get(grid_url()).context["grid"].rows[-1].enterprise == last
     f.enterprise("BDH", name="A first")  # sorts first: ``last`` is now on page 2
-    assert client.post(grid_url() + "?page=1", row(last, workers=5)).status_code == 302
+    assert client.post(grid_url() + "?page=1", grid_row(last, workers=5)).status_code == 302
     assert Return.objects.get().enterprise == last
 
 
@@ -310,7 +300,7 @@ def test_a_row_moved_to_another_zone_meanwhile_stops_the_save(client, editor_bdh
     stays, moves = f.enterprise("BDH"), f.enterprise("BDH")
     Enterprise.objects.filter(pk=moves.pk).update(zone=Zone.objects.get(code="DPM"))
     client.force_login(editor_bdh)
-    response = client.post(grid_url(), {**row(stays, workers=3), **row(moves, workers=4)})
+    response = client.post(grid_url(), {**grid_row(stays, workers=3), **grid_row(moves, workers=4)})
     assert response.status_code == 200
     assert str(ROWS_MOVED) in response.content.decode()
     assert not Return.objects.exists()
@@ -327,7 +317,7 @@ def test_a_save_that_loses_the_race_is_reported(client, editor_bdh, monkeypatch)
 
     monkeypatch.setattr(services, "returns_save", lose)
     client.force_login(editor_bdh)
-    response = client.post(grid_url(), row(enterprise, workers=5))
+    response = client.post(grid_url(), grid_row(enterprise, workers=5))
     assert response.status_code == 200
     assert str(entry_views.GRID_RACE) in response.content.decode()
     assert not Return.objects.exists()

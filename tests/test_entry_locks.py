@@ -12,7 +12,7 @@ from enterprises import locks, services
 from enterprises.access import can_write_period, period_is_closed
 from enterprises.models import PeriodLock, Return
 from tests import factories as f
-from tests.test_entry_grid import grid_url, row
+from tests.helpers import grid_row, grid_url
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +36,15 @@ def test_administrator_closes_and_reopens_a_period(client, administrator, editor
     assert not can_write_period(editor_bdh, bdh, Period.parse("2024S1"))
     assert can_write_period(administrator, bdh, Period.parse("2024S1"))
     client.force_login(editor_bdh)
-    assert client.post(grid_url(), row(enterprise, workers=5)).status_code == 403
-    assert client.post(grid_url(period="2024Q2"), row(enterprise, workers=5)).status_code == 403
+    assert client.post(grid_url(), grid_row(enterprise, workers=5)).status_code == 403
+    assert client.post(grid_url(period="2024Q2"), grid_row(enterprise, workers=5)).status_code == 403
     assert not Return.objects.exists()
 
     client.force_login(administrator)
     assert client.post(reverse("period-lock-reopen", args=[lock.pk])).status_code == 302
     assert not PeriodLock.objects.exists()
     client.force_login(editor_bdh)
-    assert client.post(grid_url(), row(enterprise, workers=5)).status_code == 302
+    assert client.post(grid_url(), grid_row(enterprise, workers=5)).status_code == 302
     assert Return.objects.get().workers == 5
     # The audit trail keeps both the closing and the reopening.
     assert [(r.history_type, r.history_user) for r in PeriodLock.history.order_by("history_id")] == [

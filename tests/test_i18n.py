@@ -1,4 +1,4 @@
-"""Vietnamese first (issue 7): a complete, current catalog; Vietnamese numbers, dates and periods in
+"""Vietnamese first: a complete, current catalog; Vietnamese numbers, dates and periods in
 pages, charts and exports; the language switcher; diacritic-insensitive search and sort."""
 
 import datetime as dt

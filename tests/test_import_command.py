@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from enterprises.models import Enterprise, Return
-from tests.test_import_helpers import EXAMPLE, row, snapshot, write_csv
+from tests.helpers import EXAMPLE, import_row, snapshot, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,10 @@ def test_reimporting_reports_every_row_unchanged():
 
 
 def test_bad_rows_are_all_printed_and_nothing_is_written(tmp_path):
-    path = write_csv(tmp_path / "bad.csv", [row(), row(tax_code="12", workers="x"), row(period="2024X")])
+    path = write_csv(
+        tmp_path / "bad.csv",
+        [import_row(), import_row(tax_code="12", workers="x"), import_row(period="2024X")],
+    )
     err = StringIO()
     with pytest.raises(CommandError, match=r"3 error\(s\) in 2 row\(s\); nothing was imported"):
         call_command("import_returns", str(path), stderr=err)
@@ -66,8 +69,8 @@ def test_dry_run_writes_nothing():
 
 def test_as_a_user_the_zones_of_that_user_bind_the_import(tmp_path, editor_dpm):
     with pytest.raises(CommandError):
-        run(str(write_csv(tmp_path / "a.csv", [row(zone="BDH")])), "--user", "editor-dpm")
-    run(str(write_csv(tmp_path / "b.csv", [row(zone="DPM")])), "--user", "editor-dpm")
+        run(str(write_csv(tmp_path / "a.csv", [import_row(zone="BDH")])), "--user", "editor-dpm")
+    run(str(write_csv(tmp_path / "b.csv", [import_row(zone="DPM")])), "--user", "editor-dpm")
     assert Return.history.get().history_user == editor_dpm
     with pytest.raises(CommandError, match="Unknown user: nobody"):
         run(str(EXAMPLE), "--user", "nobody")
@@ -85,10 +88,12 @@ def test_the_exit_status_tells_success(tmp_path):
         return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)  # noqa: S603
 
     assert manage("migrate", "-v0").returncode == 0
-    bad = write_csv(tmp_path / "bad.csv", [row(workers="-1"), row(tax_code="5300100002", zone="NOPE")])
+    bad = write_csv(
+        tmp_path / "bad.csv", [import_row(workers="-1"), import_row(tax_code="5300100002", zone="NOPE")]
+    )
     failed = manage("import_returns", str(bad))
     assert failed.returncode == 1
-    # The installation's default language is Vietnamese (issue 7): so is the terminal's.
+    # The installation's default language is Vietnamese: so is the terminal's.
     assert "dòng 2, cột workers: -1 là số âm" in failed.stderr
     assert "dòng 3, cột zone: Không có mã khu “NOPE”" in failed.stderr
     good = manage("import_returns", str(EXAMPLE))

@@ -9,7 +9,7 @@ import pytest
 from enterprises.models import Enterprise, Return
 from membership import importing
 from membership.importing import COLUMNS, ImportFileError, RowError, import_file, read_table
-from tests.test_import_helpers import TODAY, row, snapshot, write_csv, write_xlsx
+from tests.helpers import TODAY, import_row, snapshot, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path, settings):
 
 def test_a_file_over_the_row_limit_is_refused(tmp_path, settings):
     settings.IMPORT_MAX_ROWS = 2
-    rows = [row(tax_code=f"530010000{i}") for i in range(3)]
+    rows = [import_row(tax_code=f"530010000{i}") for i in range(3)]
     refused(write_csv(tmp_path / "a.csv", rows), importing.TOO_MANY_ROWS % {"limit": 2})
     xlsx = write_xlsx(tmp_path / "a.xlsx", [list(COLUMNS)] + [[r[c] for c in COLUMNS] for r in rows])
     refused(xlsx, importing.TOO_MANY_ROWS % {"limit": 2})
@@ -114,7 +114,7 @@ def test_a_zip_bomb_is_refused_before_it_is_opened(tmp_path):
 
 def test_a_workbook_unpacking_beyond_the_limit_is_refused(tmp_path, settings):
     settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 4096
-    path = write_xlsx(tmp_path / "a.xlsx", [list(COLUMNS), [row()[c] for c in COLUMNS]])
+    path = write_xlsx(tmp_path / "a.xlsx", [list(COLUMNS), [import_row()[c] for c in COLUMNS]])
     refused(path, importing.ZIP_BOMB)
 
 
@@ -122,7 +122,11 @@ def test_a_workbook_unpacking_beyond_the_limit_is_refused(tmp_path, settings):
 
 
 def workbook_rows():
-    return [list(COLUMNS), [row()[c] for c in COLUMNS], [row(tax_code="5300100002")[c] for c in COLUMNS]]
+    return [
+        list(COLUMNS),
+        [import_row()[c] for c in COLUMNS],
+        [import_row(tax_code="5300100002")[c] for c in COLUMNS],
+    ]
 
 
 def test_formulas_are_errors_at_their_cell(tmp_path):
@@ -153,19 +157,21 @@ def test_merged_cells_are_errors(tmp_path):
 
 def test_a_missing_column_is_an_error_on_line_1(tmp_path):
     columns = [c for c in COLUMNS if c != "workers"]
-    plan = import_file(write_csv(tmp_path / "a.csv", [row()], columns=columns), today=TODAY)
+    plan = import_file(write_csv(tmp_path / "a.csv", [import_row()], columns=columns), today=TODAY)
     assert plan.errors == [RowError(1, "workers", "The column “workers” is missing from the header row.")]
 
 
 def test_optional_columns_may_be_left_out(tmp_path):
     columns = ["period", "tax_code", "name", "zone", "ownership", "workers"]
-    plan = import_file(write_csv(tmp_path / "a.csv", [row()], columns=columns), today=TODAY)
+    plan = import_file(write_csv(tmp_path / "a.csv", [import_row()], columns=columns), today=TODAY)
     assert plan.errors == []
     assert Return.objects.get().union_members is None
 
 
 def test_an_unknown_column_is_an_error(tmp_path):
-    plan = import_file(write_csv(tmp_path / "a.csv", [row()], columns=[*COLUMNS, "notes"]), today=TODAY)
+    plan = import_file(
+        write_csv(tmp_path / "a.csv", [import_row()], columns=[*COLUMNS, "notes"]), today=TODAY
+    )
     assert plan.errors == [
         RowError(1, "Q", f"Unknown column “notes”. The columns are: {', '.join(COLUMNS)}.")
     ]
@@ -173,13 +179,15 @@ def test_an_unknown_column_is_an_error(tmp_path):
 
 
 def test_a_repeated_column_is_an_error(tmp_path):
-    plan = import_file(write_csv(tmp_path / "a.csv", [row()], columns=[*COLUMNS, "workers"]), today=TODAY)
+    plan = import_file(
+        write_csv(tmp_path / "a.csv", [import_row()], columns=[*COLUMNS, "workers"]), today=TODAY
+    )
     assert plan.errors == [RowError(1, "workers", "The column “workers” appears twice in the header row.")]
 
 
 def test_columns_may_come_in_any_order_and_case(tmp_path):
     columns = list(reversed(COLUMNS))
-    path = write_csv(tmp_path / "a.csv", [row()], columns=columns)
+    path = write_csv(tmp_path / "a.csv", [import_row()], columns=columns)
     path.write_text(path.read_text().replace("tax_code", " Tax_Code "))
     assert import_file(path, today=TODAY).errors == []
 
@@ -212,7 +220,7 @@ def test_a_quoted_cell_on_two_lines_is_one_row(tmp_path):
 
 
 def test_xlsx_numbers_and_dates_are_read_as_typed(tmp_path):
-    values = row(
+    values = import_row(
         party_org="cell", party_org_founded="2019-05-12", union_founded="2018-03-01", union_members="40"
     )
     values["period"] = "2024"
@@ -227,7 +235,7 @@ def test_xlsx_numbers_and_dates_are_read_as_typed(tmp_path):
 
 
 def test_a_tax_code_typed_as_a_number_loses_its_leading_zero_and_is_reported(tmp_path):
-    values = row()
+    values = import_row()
     path = write_xlsx(tmp_path / "a.xlsx", [list(COLUMNS), [values[c] for c in COLUMNS]])
     workbook = openpyxl.load_workbook(path)
     workbook.active["B2"] = 101234567  # "0101234567" typed into a number cell

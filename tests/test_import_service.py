@@ -13,7 +13,7 @@ from membership.importing import RowError, import_file
 from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel, PartyOrgLevel
 from reports.indicators import compute
 from tests import factories as f
-from tests.test_import_helpers import EXAMPLE, TODAY, csv_rows, row, snapshot, write_csv, write_xlsx
+from tests.helpers import EXAMPLE, TODAY, csv_rows, import_row, snapshot, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -79,14 +79,17 @@ def test_csv_and_xlsx_of_the_same_rows_give_the_same_database(tmp_path):
 
 
 def test_semicolons_and_a_byte_order_mark_are_read_like_commas(tmp_path):
-    path = write_csv(tmp_path / "semi.csv", [row(name="Công ty; chi nhánh")], delimiter=";", bom=True)
+    path = write_csv(tmp_path / "semi.csv", [import_row(name="Công ty; chi nhánh")], delimiter=";", bom=True)
     plan = import_file(path, today=TODAY)
     assert plan.errors == []
     assert Enterprise.objects.get().name == "Công ty; chi nhánh"
 
 
 def test_created_organizations_have_their_level_and_founding_date(tmp_path):
-    run(tmp_path, [row(party_org="committee", party_org_founded="2012-01-20", union_founded="2010-06-15")])
+    run(
+        tmp_path,
+        [import_row(party_org="committee", party_org_founded="2012-01-20", union_founded="2010-06-15")],
+    )
     org = PartyOrganization.objects.get()
     assert org.host_enterprise.tax_code == "5300100001"
     assert org.founded_on == dt.date(2012, 1, 20)
@@ -110,10 +113,10 @@ def test_reimporting_the_same_file_changes_nothing(administrator):
 
 
 def test_a_corrected_file_updates_only_the_rows_it_changes(tmp_path, editor_bdh):
-    rows = [row(), row(period="2023S2", workers="45", union_members="30")]
+    rows = [import_row(), import_row(period="2023S2", workers="45", union_members="30")]
     run(tmp_path, rows, user=editor_bdh)
     first = Return.objects.get(period="2023S2")
-    rows[0] = row(workers="50", union_members="")  # corrected; the empty cell is "not reported"
+    rows[0] = import_row(workers="50", union_members="")  # corrected; the empty cell is "not reported"
     rows[1]["union_members"] = "30"
     plan = run(tmp_path, rows, user=editor_bdh)
     assert plan.errors == []
@@ -132,15 +135,19 @@ def test_a_corrected_file_updates_only_the_rows_it_changes(tmp_path, editor_bdh)
 
 
 def test_an_emptied_cell_replaces_the_stored_value_with_not_reported(tmp_path):
-    run(tmp_path, [row(union_members="40")])
-    run(tmp_path, [row(union_members="")])
+    run(tmp_path, [import_row(union_members="40")])
+    run(tmp_path, [import_row(union_members="")])
     assert Return.objects.get().union_members is None
 
 
 def test_every_written_row_has_a_history_entry_naming_the_importer(tmp_path, administrator):
     run(
         tmp_path,
-        [row(party_org="cell", party_org_founded="2019-05-12", union_founded="2018-03-01", workers=48)],
+        [
+            import_row(
+                party_org="cell", party_org_founded="2019-05-12", union_founded="2018-03-01", workers=48
+            )
+        ],
         user=administrator,
     )
     for model in (Enterprise, Return, PartyOrganization, PartyOrganizationLevel, GrassrootsUnion):
@@ -160,7 +167,7 @@ def test_every_written_row_has_a_history_entry_naming_the_importer(tmp_path, adm
 
 def test_rows_written_by_the_import_match_rows_written_by_the_orm(tmp_path):
     """The import writes new rows with its own INSERTs: they must equal what Django would write."""
-    run(tmp_path, [row(workers=48, union_members=40)])
+    run(tmp_path, [import_row(workers=48, union_members=40)])
     imported = Return.objects.get()
     made = f.report(f.enterprise(), "2024S1", workers=48, union_members=40)
     for name in ("starts_on", "ends_on", "version", "workers", "union_members", "party_members"):
@@ -172,8 +179,8 @@ def test_rows_written_by_the_import_match_rows_written_by_the_orm(tmp_path):
 
 
 def test_renaming_an_enterprise_updates_its_search_name_and_version(tmp_path):
-    run(tmp_path, [row()])
-    plan = run(tmp_path, [row(name="Công ty CP Đổi Tên", zone="DPM", ownership="foreign")])
+    run(tmp_path, [import_row()])
+    plan = run(tmp_path, [import_row(name="Công ty CP Đổi Tên", zone="DPM", ownership="foreign")])
     assert plan.counts["enterprises_updated"] == 1
     enterprise = Enterprise.objects.get()
     assert (enterprise.name, enterprise.zone.code, enterprise.ownership) == (
@@ -189,14 +196,16 @@ def test_existing_organizations_are_matched_not_duplicated(tmp_path):
     e = f.enterprise(tax_code="5300100001")
     f.party_org(e, founded=dt.date(2019, 5, 12))
     f.union(e, founded=dt.date(2018, 3, 1))
-    plan = run(tmp_path, [row(party_org="cell", party_org_founded="2019-05-12", union_founded="2018-03-01")])
+    plan = run(
+        tmp_path, [import_row(party_org="cell", party_org_founded="2019-05-12", union_founded="2018-03-01")]
+    )
     assert plan.errors == []
     assert (PartyOrganization.objects.count(), GrassrootsUnion.objects.count()) == (1, 1)
 
 
 def test_planning_costs_the_same_queries_for_ten_or_sixty_enterprises(tmp_path, django_assert_num_queries):
     def rows(n):
-        return [row(tax_code=f"53001{i:05d}", name=f"E{i}") for i in range(n)]
+        return [import_row(tax_code=f"53001{i:05d}", name=f"E{i}") for i in range(n)]
 
     small, large = write_csv(tmp_path / "a.csv", rows(10)), write_csv(tmp_path / "b.csv", rows(60))
     import_file(small, today=TODAY)
@@ -213,66 +222,66 @@ def test_planning_costs_the_same_queries_for_ten_or_sixty_enterprises(tmp_path, 
 
 BAD_ROWS = {
     "unknown zone": (
-        row(zone="XYZ"),
+        import_row(zone="XYZ"),
         "zone",
         "Unknown zone code “XYZ”: use one of BDH, BEZ, DPM, TL, or leave it empty for an enterprise "
         "outside every zone.",
     ),
     "malformed tax code": (
-        row(tax_code="53001"),
+        import_row(tax_code="53001"),
         "tax_code",
         "“53001”: A tax code is 10 digits, or 10 digits, a hyphen and 3 digits for a branch "
         "(0101234567-001).",
     ),
     "bad period": (
-        row(period="2024H1"),
+        import_row(period="2024H1"),
         "period",
         "“2024H1” is not a period: use a year (2024), a half year (2024S1, 2024S2) or a quarter "
         "(2024Q1 to 2024Q4).",
     ),
-    "not an integer": (row(workers="12.5"), "workers", "“12.5” is not a whole number."),
-    "thousands separator": (row(workers="1.234"), "workers", "“1.234” is not a whole number."),
-    "negative": (row(party_members="-3"), "party_members", "-3 is negative: a count is 0 or more."),
+    "not an integer": (import_row(workers="12.5"), "workers", "“12.5” is not a whole number."),
+    "thousands separator": (import_row(workers="1.234"), "workers", "“1.234” is not a whole number."),
+    "negative": (import_row(party_members="-3"), "party_members", "-3 is negative: a count is 0 or more."),
     "union members above workers": (
-        row(workers="10", union_members="11"),
+        import_row(workers="10", union_members="11"),
         "union_members",
         "Union members (11) cannot exceed workers (10).",
     ),
     "party organization without founding date": (
-        row(party_org="cell"),
+        import_row(party_org="cell"),
         "party_org_founded",
         "A party organization needs its founding date (party_org_founded).",
     ),
     "founding date without level": (
-        row(party_org_founded="2019-05-12"),
+        import_row(party_org_founded="2019-05-12"),
         "party_org",
         "A founding date needs the organization's level (party_org: cell or committee).",
     ),
     "unknown party organization level": (
-        row(party_org="branch", party_org_founded="2019-05-12"),
+        import_row(party_org="branch", party_org_founded="2019-05-12"),
         "party_org",
         "“branch” is not one of: cell, committee.",
     ),
     "unknown ownership": (
-        row(ownership="private"),
+        import_row(ownership="private"),
         "ownership",
         "“private” is not one of: state, non_state, foreign.",
     ),
-    "missing name": (row(name=""), "name", "This value is required."),
-    "missing workers": (row(workers=""), "workers", "This value is required."),
+    "missing name": (import_row(name=""), "name", "This value is required."),
+    "missing workers": (import_row(workers=""), "workers", "This value is required."),
     "date not ISO": (
-        row(union_founded="01/03/2018"),
+        import_row(union_founded="01/03/2018"),
         "union_founded",
         "“01/03/2018” is not a date: write it as YYYY-MM-DD (for example 2024-06-25).",
     ),
     "founding date in the future": (
-        row(union_founded="2025-01-01"),
+        import_row(union_founded="2025-01-01"),
         "union_founded",
         "2025-01-01 is in the future.",
     ),
-    "period in the future": (row(period="2025Q1"), "period", "The period 2025Q1 starts after today."),
+    "period in the future": (import_row(period="2025Q1"), "period", "The period 2025Q1 starts after today."),
     "organization founded after the period": (
-        row(period="2019S1", party_org="cell", party_org_founded="2019-08-01"),
+        import_row(period="2019S1", party_org="cell", party_org_founded="2019-08-01"),
         "party_org_founded",
         "It was founded on 2019-08-01, after 2019S1 ends (2019-06-30): leave this cell empty for "
         "that period.",
@@ -283,7 +292,7 @@ BAD_ROWS = {
 @pytest.mark.parametrize("case", BAD_ROWS)
 def test_a_bad_row_is_reported_and_nothing_is_written(tmp_path, case):
     bad, column, message = BAD_ROWS[case]
-    good = row(tax_code="5300100002", name="Good")
+    good = import_row(tax_code="5300100002", name="Good")
     before = snapshot()
     plan = run(tmp_path, [good, bad])
     assert RowError(3, column, message) in plan.errors
@@ -293,13 +302,18 @@ def test_a_bad_row_is_reported_and_nothing_is_written(tmp_path, case):
 
 
 def test_every_bad_row_is_reported_not_just_the_first(tmp_path):
-    plan = run(tmp_path, [row(workers="x"), row(tax_code="5300100002", zone="Q"), row(tax_code="1")])
+    plan = run(
+        tmp_path,
+        [import_row(workers="x"), import_row(tax_code="5300100002", zone="Q"), import_row(tax_code="1")],
+    )
     assert [(e.line, e.column) for e in plan.errors] == [(2, "workers"), (3, "zone"), (4, "tax_code")]
     assert Enterprise.objects.count() == 0
 
 
 def test_same_enterprise_and_period_twice_is_an_error_on_the_second_line(tmp_path):
-    plan = run(tmp_path, [row(), row(tax_code="5300100002", name="Other"), row(workers="50")])
+    plan = run(
+        tmp_path, [import_row(), import_row(tax_code="5300100002", name="Other"), import_row(workers="50")]
+    )
     assert plan.errors == [
         RowError(4, "period", "Enterprise 5300100001 already has a row for 2024S1 on line 2.")
     ]
@@ -307,14 +321,14 @@ def test_same_enterprise_and_period_twice_is_an_error_on_the_second_line(tmp_pat
 
 
 def test_overlapping_periods_in_the_file_are_an_error(tmp_path):
-    plan = run(tmp_path, [row(period="2024S1"), row(period="2024Q2")])
+    plan = run(tmp_path, [import_row(period="2024S1"), import_row(period="2024Q2")])
     assert plan.errors == [RowError(3, "period", "The period 2024Q2 overlaps 2024S1 on line 2 of this file.")]
 
 
 def test_a_return_overlapping_one_in_the_database_is_an_error(tmp_path):
     f.report(f.enterprise(tax_code="5300100001", name="Công ty TNHH Ví dụ Một"), "2024Q1", workers=5)
     before = snapshot()
-    plan = run(tmp_path, [row(period="2024S1")])
+    plan = run(tmp_path, [import_row(period="2024S1")])
     assert plan.errors == [
         RowError(2, "period", "The period 2024S1 overlaps the existing return for 2024Q1.")
     ]
@@ -326,7 +340,7 @@ def test_a_return_overlapping_one_in_the_database_is_an_error(tmp_path):
     [("name", "Another name", "Another name"), ("zone", "", "(empty)"), ("ownership", "foreign", "foreign")],
 )
 def test_an_enterprise_described_differently_in_two_rows_is_an_error(tmp_path, column, value, shown):
-    plan = run(tmp_path, [row(period="2023S2"), row(**{column: value})])
+    plan = run(tmp_path, [import_row(period="2023S2"), import_row(**{column: value})])
     first = {"name": "Công ty TNHH Ví dụ Một", "zone": "BDH", "ownership": "non_state"}[column]
     message = f"“{shown}” differs from line 2 (“{first}”): an enterprise has one {column} in a file."
     assert plan.errors == [RowError(3, column, message)]
@@ -337,7 +351,7 @@ def test_an_organization_with_another_founding_date_is_an_error_not_an_overwrite
     e = f.enterprise(tax_code="5300100001", name="Công ty TNHH Ví dụ Một")
     f.party_org(e, founded=dt.date(2019, 5, 12))
     before = snapshot()
-    plan = run(tmp_path, [row(party_org="cell", party_org_founded="2019-06-01")])
+    plan = run(tmp_path, [import_row(party_org="cell", party_org_founded="2019-06-01")])
     assert plan.errors == [
         RowError(
             2,
@@ -358,8 +372,8 @@ def test_a_level_other_than_the_recorded_one_is_an_error(tmp_path):
     plan = run(
         tmp_path,
         [
-            row(period="2023S2", party_org="committee", party_org_founded="2019-05-12"),
-            row(period="2024S1", party_org="committee", party_org_founded="2019-05-12"),
+            import_row(period="2023S2", party_org="committee", party_org_founded="2019-05-12"),
+            import_row(period="2024S1", party_org="committee", party_org_founded="2019-05-12"),
         ],
     )
     assert plan.errors == [
@@ -374,7 +388,7 @@ def test_a_level_other_than_the_recorded_one_is_an_error(tmp_path):
 
 def test_a_union_with_another_founding_date_is_an_error(tmp_path):
     f.union(f.enterprise(tax_code="5300100001", name="Công ty TNHH Ví dụ Một"), founded=dt.date(2018, 3, 1))
-    plan = run(tmp_path, [row(union_founded="2018-04-01")])
+    plan = run(tmp_path, [import_row(union_founded="2018-04-01")])
     assert plan.errors == [
         RowError(
             2,
@@ -390,7 +404,7 @@ def test_a_union_with_another_founding_date_is_an_error(tmp_path):
 
 
 def test_a_zone_editor_imports_their_own_zone(tmp_path, editor_bdh):
-    plan = run(tmp_path, [row(zone="BDH")], user=editor_bdh)
+    plan = run(tmp_path, [import_row(zone="BDH")], user=editor_bdh)
     assert plan.errors == []
     assert Return.history.get().history_user == editor_bdh
 
@@ -399,9 +413,9 @@ def test_a_zone_editor_cannot_import_rows_of_other_zones(tmp_path, editor_bdh):
     plan = run(
         tmp_path,
         [
-            row(zone="BDH"),
-            row(tax_code="5300100002", name="In DPM", zone="DPM"),
-            row(tax_code="5300100003", zone=""),
+            import_row(zone="BDH"),
+            import_row(tax_code="5300100002", name="In DPM", zone="DPM"),
+            import_row(tax_code="5300100003", zone=""),
         ],
         user=editor_bdh,
     )
@@ -414,7 +428,7 @@ def test_a_zone_editor_cannot_import_rows_of_other_zones(tmp_path, editor_bdh):
 
 def test_a_zone_editor_cannot_take_an_enterprise_from_another_zone(tmp_path, editor_bdh):
     f.enterprise("DPM", tax_code="5300100001", name="Công ty TNHH Ví dụ Một")
-    plan = run(tmp_path, [row(zone="BDH")], user=editor_bdh)
+    plan = run(tmp_path, [import_row(zone="BDH")], user=editor_bdh)
     assert plan.errors == [
         RowError(2, "tax_code", "Enterprise 5300100001 belongs to DPM, whose data you may not change.")
     ]
@@ -423,7 +437,9 @@ def test_a_zone_editor_cannot_take_an_enterprise_from_another_zone(tmp_path, edi
 
 def test_administrators_import_every_zone_and_enterprises_outside_zones(tmp_path, administrator):
     plan = run(
-        tmp_path, [row(zone="DPM"), row(tax_code="5300100002", name="Outside", zone="")], user=administrator
+        tmp_path,
+        [import_row(zone="DPM"), import_row(tax_code="5300100002", name="Outside", zone="")],
+        user=administrator,
     )
     assert plan.errors == []
     assert Enterprise.objects.get(tax_code="5300100002").zone is None
@@ -432,13 +448,13 @@ def test_administrators_import_every_zone_and_enterprises_outside_zones(tmp_path
 def test_closed_periods_refuse_zone_editors_changes_but_not_administrators(
     tmp_path, editor_bdh, administrator
 ):
-    run(tmp_path, [row(period="2024S1", workers=48)])
+    run(tmp_path, [import_row(period="2024S1", workers=48)])
     PeriodLock.objects.create(
         zone=editor_bdh.zone_assignments.get().zone, period="2024", closed_by=administrator
     )
-    unchanged = run(tmp_path, [row(period="2024S1", workers=48)], user=editor_bdh)
+    unchanged = run(tmp_path, [import_row(period="2024S1", workers=48)], user=editor_bdh)
     assert unchanged.errors == []  # nothing would change: no write, no refusal
-    changed = run(tmp_path, [row(period="2024S1", workers=50)], user=editor_bdh)
+    changed = run(tmp_path, [import_row(period="2024S1", workers=50)], user=editor_bdh)
     assert changed.errors == [
         RowError(
             2,
@@ -448,17 +464,17 @@ def test_closed_periods_refuse_zone_editors_changes_but_not_administrators(
         )
     ]
     assert Return.objects.get().workers == 48
-    assert run(tmp_path, [row(period="2024S1", workers=50)], user=administrator).errors == []
+    assert run(tmp_path, [import_row(period="2024S1", workers=50)], user=administrator).errors == []
     assert Return.objects.get().workers == 50
 
 
 def test_a_viewer_can_import_nothing(tmp_path, viewer):
-    plan = run(tmp_path, [row()], user=viewer)
+    plan = run(tmp_path, [import_row()], user=viewer)
     assert plan.errors == [RowError(2, "zone", "You may not import rows for zone BDH.")]
 
 
 def test_dry_run_writes_nothing(tmp_path):
-    plan = run(tmp_path, [row()], dry_run=True)
+    plan = run(tmp_path, [import_row()], dry_run=True)
     assert plan.errors == [] and not plan.applied
     assert plan.counts["returns_created"] == 1
     assert Enterprise.objects.count() == 0
@@ -475,8 +491,8 @@ def test_with_errors_the_counts_describe_the_valid_rows_only(tmp_path):
     plan = run(
         tmp_path,
         [
-            row(party_org="cell", party_org_founded="2019-05-12"),
-            row(tax_code="5300100002", name="Bad", workers="-1", union_founded="2018-01-01"),
+            import_row(party_org="cell", party_org_founded="2019-05-12"),
+            import_row(tax_code="5300100002", name="Bad", workers="-1", union_founded="2018-01-01"),
         ],
         dry_run=True,
     )
@@ -489,15 +505,15 @@ def test_with_errors_the_counts_describe_the_valid_rows_only(tmp_path):
 def test_an_import_brings_the_pre_aggregated_summary_up_to_date(tmp_path):
     from reports import summary
 
-    run(tmp_path, [row(period="2024S1", workers=10)])
+    run(tmp_path, [import_row(period="2024S1", workers=10)])
     for period in ("2024S1", "2024"):
         summary.build(Period.parse(period))
     assert compute(Period.parse("2024S1"))["workers"] == 10
     run(
         tmp_path,
         [
-            row(period="2024S1", workers=48),
-            row(tax_code="5300100002", name="New", zone="DPM", workers=7, union_founded="2024-03-01"),
+            import_row(period="2024S1", workers=48),
+            import_row(tax_code="5300100002", name="New", zone="DPM", workers=7, union_founded="2024-03-01"),
         ],
     )
     for period in ("2024S1", "2024"):

@@ -14,7 +14,7 @@ from enterprises.models import Enterprise, Return
 from membership import importing
 from membership.importing import COLUMNS, EXAMPLE_ROW, read_table
 from reports.indicators import compute
-from tests.test_import_helpers import EXAMPLE, row, snapshot, write_csv, write_xlsx
+from tests.helpers import EXAMPLE, import_row, snapshot, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,10 @@ def test_preview_then_confirm_imports_the_file(client, administrator, upload_dir
 
 def test_the_preview_lists_every_error_and_offers_no_confirmation(client, editor_bdh, tmp_path):
     client.force_login(editor_bdh)
-    path = write_csv(tmp_path / "bad.csv", [row(), row(tax_code="5300100002", zone="DPM"), row(workers="-4")])
+    path = write_csv(
+        tmp_path / "bad.csv",
+        [import_row(), import_row(tax_code="5300100002", zone="DPM"), import_row(workers="-4")],
+    )
     token = uploaded_token(upload(client, path))
     response = client.get(reverse("import-preview", args=[token]))
     html = response.content.decode()
@@ -146,8 +149,8 @@ def test_the_preview_lists_every_error_and_offers_no_confirmation(client, editor
 
 def test_the_preview_shows_updates_and_unchanged_rows(client, editor_bdh, tmp_path):
     client.force_login(editor_bdh)
-    importing.import_file(write_csv(tmp_path / "a.csv", [row(), row(period="2023S2")]))
-    path = write_csv(tmp_path / "b.csv", [row(workers="60"), row(period="2023S2")])
+    importing.import_file(write_csv(tmp_path / "a.csv", [import_row(), import_row(period="2023S2")]))
+    path = write_csv(tmp_path / "b.csv", [import_row(workers="60"), import_row(period="2023S2")])
     token = uploaded_token(upload(client, path))
     html = client.get(reverse("import-preview", args=[token])).content.decode()
     assert "Returns to update (1)" in html
@@ -237,7 +240,11 @@ def test_a_zip_bomb(client, editor_bdh, tmp_path):
 def test_a_spreadsheet_with_formulas_and_merged_cells(client, editor_bdh, tmp_path):
     path = write_xlsx(
         tmp_path / "a.xlsx",
-        [list(COLUMNS), [row()[c] for c in COLUMNS], [row(tax_code="5300100002")[c] for c in COLUMNS]],
+        [
+            list(COLUMNS),
+            [import_row()[c] for c in COLUMNS],
+            [import_row(tax_code="5300100002")[c] for c in COLUMNS],
+        ],
     )
     workbook = openpyxl.load_workbook(path)
     workbook.active["F3"] = "=F2*2"
@@ -265,7 +272,7 @@ def test_the_preview_costs_the_same_queries_for_2_or_40_rows(client, editor_bdh,
     counts = []
     for n in (2, 40):
         rows = [
-            row(tax_code=f"53002{i:05d}", name=f"E{i}", period=p)
+            import_row(tax_code=f"53002{i:05d}", name=f"E{i}", period=p)
             for i in range(n // 2)
             for p in ("2023S2", "2024S1")
         ]

@@ -142,7 +142,7 @@ def test_size_bands_are_null_when_nobody_reported_workers():
 # --- operating enterprises ----------------------------------------------------------------------
 
 
-def test_closed_and_not_yet_established_enterprises_are_out_of_scope():
+def test_closed_and_not_yet_established_enterprises_are_out_of_scope_but_closed_ones_keep_their_flows():
     open_ = f.enterprise(established=dt.date(2010, 1, 1))
     closed = f.enterprise(closed=dt.date(2024, 12, 31))
     later = f.enterprise(established=dt.date(2025, 1, 1))
@@ -150,7 +150,8 @@ def test_closed_and_not_yet_established_enterprises_are_out_of_scope():
     for e in (open_, closed, unknown_date):
         f.report(e, "2024S1", workers=10, new_union_members=1)
     assert compute(Y2024)["enterprises"] == 2
-    assert compute(Y2024)["new_union_members"] == 2
+    # The enterprise that closed on 31 December operated during 2024S1: its flow counts in 2024.
+    assert compute(Y2024)["new_union_members"] == 3
     # Closed on 31 December: still operating on 30 June.
     assert compute(S1)["enterprises"] == 3
     assert compute(Period.parse("2025"))["enterprises"] == 3
@@ -381,13 +382,15 @@ def _populate(n):
 
 def test_query_count_does_not_grow_with_the_number_of_enterprises(django_assert_num_queries):
     _populate(5)
-    with django_assert_num_queries(3):  # is the period summarized? (no), the aggregate, the targets
+    # is the period summarized? (no), the aggregate, the targets, the groups the zones collect
+    with django_assert_num_queries(4):
         compute(Y2024, ["BDH", "DPM"])
     _populate(60)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         figures = compute(Y2024, ["BDH", "DPM"])
     assert figures["enterprises"] == 33  # 3 of the first 5, 30 of the next 60
-    with django_assert_num_queries(3):  # summarized?, the grouped aggregate, the zones' targets
+    # summarized?, the grouped aggregate, the zones' targets, the groups each zone collects
+    with django_assert_num_queries(4):
         indicators.breakdown(Y2024, "zone")
 
 

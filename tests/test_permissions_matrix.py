@@ -15,7 +15,7 @@ from django.urls import reverse
 from enterprises.models import Enterprise, PeriodLock, Return
 from membership.models import Attachment, GrassrootsUnion, PartyOrganization
 from tests import factories as f
-from tests.test_entry_grid import row
+from tests.helpers import grid_row
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def build_cases(w) -> dict[str, Case]:
         "period-grid": Case(
             reverse("period-grid", args=["BDH", "2024S1"]),
             "zone",
-            row(e, version=1, workers=99),
+            grid_row(e, version=1, workers=99),
             lambda: Return.objects.get(enterprise=e).workers,
         ),
         "data-quality": Case(reverse("data-quality"), "editors"),

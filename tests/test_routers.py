@@ -11,10 +11,10 @@ from django.test import RequestFactory
 from config.routers import ReplicaMiddleware, ReplicaRouter, _use_replica, replica_reads
 from enterprises.models import Enterprise, Return
 from reports.models import CoverageSummary
-from tests.test_faults import Browser, database, database_url, drop_database, get, servers, sql
+from tests.servers import Browser, database, database_url, drop_database, get, servers, sql
 
 router = ReplicaRouter()
-__all__ = ["database", "servers"]  # fixtures of tests/test_faults.py, for the end-to-end test below
+__all__ = ["database", "servers"]  # fixtures of tests/servers.py, for the end-to-end test below
 
 
 def test_reads_stay_on_the_primary_outside_dashboards():

@@ -17,9 +17,7 @@ from pypdf import PdfReader
 
 from enterprises.models import Enterprise, Return
 from tests import factories as f
-from tests.test_entry_grid import row as grid_row
-from tests.test_import_helpers import row as import_row
-from tests.test_import_helpers import write_csv
+from tests.helpers import grid_row, import_row, write_csv
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from zones.models import ApiToken, Province, Zone, ZoneEditor
 
-# The admin's own titles, in the reader's language (issue 7); lazy, like every module-level string.
+# The admin's own titles, in the reader's language; lazy, like every module-level string.
 admin.site.site_header = gettext_lazy("Party and union coverage: administration")
 admin.site.site_title = gettext_lazy("Administration")
 admin.site.index_title = gettext_lazy("Data and users")
@@ -19,8 +19,16 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 @admin.register(Zone)
 class ZoneAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "kind", "province"]
-    list_filter = ["kind", "province"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "province",
+        "collects_party",
+        "collects_union",
+        "reporting_frequency",
+    ]
+    list_filter = ["kind", "province", "collects_party", "collects_union", "reporting_frequency"]
     search_fields = ["code", "name"]
 
 
@@ -66,7 +74,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         messages.success(request, _("%(count)d token(s) revoked.") % {"count": queryset.count()})
 
 
-# --- Users (issue 10): deactivated, never deleted -------------------------------------------------
+# --- Users: deactivated, never deleted ------------------------------------------------------------
 from django.contrib.auth.admin import UserAdmin  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 

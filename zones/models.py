@@ -11,6 +11,20 @@ from simple_history.models import HistoricalRecords
 OUTSIDE_ZONES = "none"
 
 
+class FigureGroup(models.TextChoices):
+    """What a zone's board collects: workforce figures always, party and union figures by choice."""
+
+    WORKFORCE = "workforce", _("workforce")
+    PARTY = "party", _("party")
+    UNION = "union", _("union")
+
+
+class ReportingFrequency(models.TextChoices):
+    QUARTER = "quarter", _("quarterly")
+    HALF = "half", _("half-yearly")
+    YEAR = "year", _("yearly")
+
+
 class Province(models.Model):
     """The province is data, never hard-coded: provinces merge and get renamed (Yen Bai -> Lao Cai, 2025)."""
 
@@ -20,6 +34,13 @@ class Province(models.Model):
         _("illustrative data"),
         default=False,
         help_text=_("Set by the demo data set: every page then says its figures are illustrative."),
+    )
+    reporting_frequency = models.CharField(
+        _("reporting frequency"),
+        max_length=10,
+        choices=ReportingFrequency.choices,
+        default=ReportingFrequency.QUARTER,
+        help_text=_("How often enterprises outside every zone report to the province."),
     )
 
     class Meta:
@@ -57,6 +78,23 @@ class Zone(models.Model):
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="zones", verbose_name=_("province")
     )
+    # The indicator engine counts a group's figures only over zones that collect it (reports.rows).
+    collects_party = models.BooleanField(
+        _("collects party figures"),
+        default=True,
+        help_text=_("Party organizations, party members, awareness classes, proposals and admissions."),
+    )
+    collects_union = models.BooleanField(
+        _("collects union figures"),
+        default=True,
+        help_text=_("Grassroots unions, union members, new union members and those introduced to the party."),
+    )
+    reporting_frequency = models.CharField(
+        _("reporting frequency"),
+        max_length=10,
+        choices=ReportingFrequency.choices,
+        default=ReportingFrequency.QUARTER,
+    )
 
     objects = ZoneQuerySet.as_manager()
     history = HistoricalRecords()
@@ -68,6 +106,19 @@ class Zone(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def collects(self) -> list[str]:
+        """The figure groups the zone's board collects, in the contract's order."""
+        groups = [FigureGroup.WORKFORCE.value]
+        if self.collects_party:
+            groups.append(FigureGroup.PARTY.value)
+        if self.collects_union:
+            groups.append(FigureGroup.UNION.value)
+        return groups
+
+    def collects_group(self, group: str) -> bool:
+        return group in self.collects
 
 
 class ZoneEditor(models.Model):

@@ -27,5 +27,5 @@ def keep_query(context, *dropped):
 
 @register.simple_tag
 def plotly_locale():
-    """The JSON that static/js/charts.js reads to speak the page's language (issue 7)."""
+    """The JSON that static/js/charts.js reads to speak the page's language."""
     return json_script(locale_config(), "plotly-locale")

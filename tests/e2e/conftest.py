@@ -1,4 +1,4 @@
-"""Browser end-to-end tests (issue 9): Playwright for Python driving the system Chromium.
+"""Browser end-to-end tests: Playwright for Python driving the system Chromium.
 
 The app is served by pytest-django's ``live_server`` with the demo data loaded for each test (these
 tests are transactional: the server thread must see committed rows). Every test here is marked

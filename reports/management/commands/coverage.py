@@ -29,7 +29,11 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown zone code(s): {', '.join(unknown)}.")
         figures = indicators.compute(period, codes or None)
         if format == "json":
-            self.stdout.write(contract.dumps(contract.payload(period, codes, figures)))
+            self.stdout.write(
+                contract.dumps(
+                    contract.payload(period, codes, figures, indicators.not_collected(codes or None))
+                )
+            )
         else:
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(["period", "zones", "indicator", "value"])

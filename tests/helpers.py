@@ -1,21 +1,47 @@
-"""Builders for import test files (CSV and XLSX) and a snapshot of everything an import may write."""
+"""Helpers shared by the test modules: POST fields of the period grid, builders for import files (CSV
+and XLSX) and a snapshot of everything an import may write.
+
+The server and database process helpers of the PostgreSQL tests are in tests/servers.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+from django.urls import reverse
+
 from enterprises.models import Enterprise, Return
 from membership.importing import COLUMNS
 from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel
+
+# --- the period grid ---------------------------------------------------------------------------------
+
+GRID_FIELDS = (*Return.STOCKS, *Return.FLOWS)
+
+
+def grid_url(zone="BDH", period="2024S1"):
+    return reverse("period-grid", kwargs={"zone": zone, "period": period})
+
+
+def grid_row(enterprise, version=0, **values):
+    """The POST fields of one grid row; unnamed cells are left empty."""
+    data = {f"e{enterprise.pk}-version": str(version)}
+    for name in GRID_FIELDS:
+        value = values.get(name)
+        data[f"e{enterprise.pk}-{name}"] = "" if value is None else str(value)
+    return data
+
+
+# --- import files ------------------------------------------------------------------------------------
 
 DATA = Path(__file__).parent / "data"
 EXAMPLE = DATA / "returns-example.csv"
 TODAY = dt.date(2024, 12, 31)
 
 
-def row(**values) -> dict[str, str]:
-    """A valid row of the example enterprise (5300100001, BDH), overridden by ``values``."""
+def import_row(**values) -> dict[str, str]:
+    """A valid import row of the example enterprise (5300100001, BDH), overridden by ``values``."""
     base = {
         "period": "2024S1",
         "tax_code": "5300100001",
