@@ -8,6 +8,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
+def not_collected() -> str:
+    """What a page shows for a figure no zone of the scope collects (never "no data", never 0)."""
+    return _("not collected")
+
+
 def figure(value):
     if value is None or value == "":
         return _("no data")

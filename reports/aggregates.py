@@ -46,15 +46,10 @@ _DENSITY = f"{_U} AND e.has_union AND e.workers IS NOT NULL AND e.union_members 
 
 
 def _changes(kind: str, tracked: str) -> dict[str, str]:
-    """The four change counts of an organization kind since the previous period; they add up:
-    count(P) = count(previous) + gained - lost + opened - closed."""
-    now, before = f"e.has_{kind}", f"e.has_{kind}_previous"
-    both = f"{tracked} AND e.operating AND e.operating_previous"
+    """The four change counts of an organization kind since the previous period (``reports.rows``)."""
     return {
-        f"{kind}_gained": f"{both} AND NOT {before} AND {now}",
-        f"{kind}_lost": f"{both} AND {before} AND NOT {now}",
-        f"{kind}_opened": f"{tracked} AND e.operating AND NOT e.operating_previous AND {now}",
-        f"{kind}_closed": f"{tracked} AND NOT e.operating AND e.operating_previous AND {before}",
+        f"{kind}_{change}": f"{tracked} AND e.{kind}_change = '{change}'"
+        for change in ("gained", "lost", "opened", "closed")
     }
 
 

@@ -102,8 +102,10 @@ def plain(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _no_data(x, y, **extra) -> dict:
-    return {"x": x, "y": y, "text": _("no data"), "showarrow": False, "font": {"color": MUTED}, **extra}
+def _no_data(x, y, text=None, **extra) -> dict:
+    """The note drawn where a value is missing: "no data", or why (such as "not collected")."""
+    text = text or _("no data")
+    return {"x": x, "y": y, "text": text, "showarrow": False, "font": {"color": MUTED}, **extra}
 
 
 def stacked_shares(series: list[tuple[str, list[dict]]], segments: list[tuple[str, str]], axis_title: str):
@@ -111,8 +113,9 @@ def stacked_shares(series: list[tuple[str, list[dict]]], segments: list[tuple[st
 
     ``series``: ``[(split label, rows)]``; with several splits, buttons switch between them (for
     example all enterprises / 20 or more workers / fewer than 20). A row is ``{"label": ...,
-    "values": {segment: int | None}, "urls": {segment: url}}``. A row with a missing value is
-    drawn empty with a "no data" note: never as zero.
+    "values": {segment: int | None}, "urls": {segment: url}, "missing": note}``. A row with a
+    missing value is drawn empty with its note ("no data" unless ``missing`` says otherwise): never
+    as zero.
     """
     data, annotations = [], []
     for split_no, (_split, rows) in enumerate(series):
@@ -150,7 +153,11 @@ def stacked_shares(series: list[tuple[str, list[dict]]], segments: list[tuple[st
                 }
             )
         annotations.append(
-            [_no_data(plain(r["label"]), 50) for r, ok in zip(rows, known, strict=True) if not ok]
+            [
+                _no_data(plain(r["label"]), 50, r.get("missing"))
+                for r, ok in zip(rows, known, strict=True)
+                if not ok
+            ]
         )
     layout = base_layout(
         barmode="stack",
@@ -314,5 +321,34 @@ def pipeline(steps: list[dict]) -> dict:
         yaxis={"type": "category", "automargin": True},
         showlegend=False,
         annotations=[_no_data(0, plain(s["label"]), xanchor="left") for s in steps if s["value"] is None],
+    )
+    return {"data": data, "layout": layout}
+
+
+def waterfall(steps: list[dict], axis_title: str) -> dict:
+    """The change between two periods: ``{"label", "value", "measure", "url"}`` steps, the first
+    ``"absolute"`` and the last ``"total"`` (the counts at each period's end), the others
+    ``"relative"`` (signed), so the bars add up with no remainder."""
+    data = [
+        {
+            "type": "waterfall",
+            "name": axis_title,
+            "x": [plain(s["label"]) for s in steps],
+            "y": [s["value"] for s in steps],
+            "measure": [s["measure"] for s in steps],
+            "text": [figure(s["value"]) if s["measure"] != "relative" else f"{s['value']:+d}" for s in steps],
+            "textposition": "outside",
+            "customdata": [s.get("url", "") for s in steps],
+            "hovertemplate": "%{x}: %{text}<extra></extra>",
+            "increasing": {"marker": {"color": STYLES[3][0]}},
+            "decreasing": {"marker": {"color": STYLES[1][0]}},
+            "totals": {"marker": {"color": STYLES[0][0]}},
+            "connector": {"line": {"color": MUTED, "width": 1}},
+        }
+    ]
+    layout = base_layout(
+        yaxis={"title": {"text": axis_title}, "gridcolor": "#d0d7de", "rangemode": "tozero"},
+        xaxis={"type": "category", "automargin": True},
+        showlegend=False,
     )
     return {"data": data, "layout": layout}

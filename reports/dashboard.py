@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
@@ -23,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from core.formatting import figure, pct
+from core.formatting import figure, not_collected, pct
 from core.periods import Period
 from enterprises.models import Ownership, Return
 from membership.models import PartyOrganization
@@ -54,6 +55,7 @@ class Card:
     delta: object
     url: str
     note: str = ""
+    collected: bool = True  # False: no zone of the scope collects the figure ("not collected")
 
 
 @dataclass
@@ -141,6 +143,8 @@ class Dashboard:
         self.scope = scope
         self.with_data = with_data
         self._computed: dict[Period, dict] = {}
+        self.zone_groups = {z.code: frozenset(z.collects) for z in scope.zones}
+        self.collected = indicators.collected_groups(scope.codes, self.zone_groups)
 
     def figures(self, period: Period) -> dict:
         if period not in self._computed:
@@ -154,7 +158,8 @@ class Dashboard:
         current = self.figures(self.period)
         previous_period = self.period.previous()
         previous = self.figures(previous_period)
-        charts_ = [*self.coverage_charts(current), self.trend_rates(), self.trend_members()]
+        charts_ = [*self.coverage_charts(current), *self.change_charts(current, previous)]
+        charts_ += [self.trend_rates(), self.trend_members()]
         targets = self.targets_chart(current)
         if targets:
             charts_.append(targets)
@@ -171,7 +176,8 @@ class Dashboard:
 
     def cards(self, now: dict, before: dict) -> list[Card]:
         def card(title, key, url, note="", is_pct=False):
-            return Card(title, now[key], is_pct, _delta(now[key], before[key]), url, note)
+            collected = indicators.GROUP_OF[key] in self.collected
+            return Card(title, now[key], is_pct, _delta(now[key], before[key]), url, note, collected)
 
         members_no_org = format_html(
             '<a href="{}">{}</a>',
@@ -202,6 +208,19 @@ class Dashboard:
                 is_pct=True,
             ),
             card(
+                _("Union coverage of eligible enterprises"),
+                "union_coverage_eligible_pct",
+                self.url(union="eligible_yes"),
+                _("%(n)s of %(total)s enterprises with %(min)s or more workers; union density %(density)s")
+                % {
+                    "n": figure(now["with_union_eligible"]),
+                    "total": figure(now["union_eligible_enterprises"]),
+                    "min": settings.UNION_ELIGIBLE_WORKERS,
+                    "density": pct(now["union_density_pct"]),
+                },
+                is_pct=True,
+            ),
+            card(
                 _("Party members"),
                 "party_members",
                 self.url(sort="-party_members"),
@@ -217,7 +236,7 @@ class Dashboard:
             card(
                 _("New union members"),
                 "new_union_members",
-                self.url(sort="-new_union_members"),
+                self.url(sort="-new_union_members", status="all"),
                 _("%(pct)s of target: %(ytd)s of %(target)s since 1 January")
                 % {
                     "pct": pct(now["target_new_union_members_pct"]),
@@ -242,7 +261,9 @@ class Dashboard:
         if self.scope.kind == "zone":
             bands = indicators.breakdown(self.period, "size_band", self.scope.codes)
             groups = [(_("All enterprises"), current, {})]
-            groups += [(label, bands.get(band), {"size": key}) for band, key, label in self._bands()]
+            groups += [
+                (label, bands.get(band) or self.empty(), {"size": key}) for band, key, label in self._bands()
+            ]
             if None in bands:
                 groups.append((_("Workers not reported"), bands[None], {"size": "unknown"}))
             party = self._party_chart(
@@ -258,12 +279,19 @@ class Dashboard:
             series = [
                 (
                     _("All enterprises"),
-                    [(name, by_zone.get(code), self._zone_filter(code)) for name, code in places],
+                    [
+                        (name, by_zone.get(code) or self.empty(code), self._zone_filter(code))
+                        for name, code in places
+                    ],
                 )
             ]
             for band, key, label in self._bands():
                 groups = [
-                    (name, by_zone_band.get((code, band)), {**self._zone_filter(code), "size": key})
+                    (
+                        name,
+                        by_zone_band.get((code, band)) or self.empty(code),
+                        {**self._zone_filter(code), "size": key},
+                    )
                     for name, code in places
                 ]
                 series.append((label, groups))
@@ -271,7 +299,7 @@ class Dashboard:
             union_groups = series[0][1]
         by_ownership = indicators.breakdown(self.period, "ownership", self.scope.codes)
         ownership_groups = [
-            (str(label).capitalize(), by_ownership.get(value), {"ownership": value})
+            (str(label).capitalize(), by_ownership.get(value) or self.empty(), {"ownership": value})
             for value, label in Ownership.choices
         ]
         charts_ = [party]
@@ -281,6 +309,12 @@ class Dashboard:
             self._union_chart("union-ownership", _("Union coverage by ownership"), ownership_groups)
         )
         return charts_
+
+    def empty(self, code: str | None = "") -> dict:
+        """The figures of a group with no enterprise (counts 0), as the engine gives them for a zone
+        (``code``; None: outside every zone) or, without one, the page's scope."""
+        groups = self.collected if code == "" else self.zone_groups.get(code, indicators.ALL_GROUPS)
+        return indicators.empty(self.period, groups)
 
     @staticmethod
     def _bands():
@@ -307,25 +341,27 @@ class Dashboard:
         for split_no, (split, groups) in enumerate(series):
             bars = []
             for label, f, filters in groups:
+                # The engine gives a group's counts as None only where no zone collects it.
+                missing = not_collected() if f["with_party_org"] is None else None
                 values = {
-                    "org": f and f["with_party_org"],
-                    "members_no_org": f and f["with_party_members_no_org"],
-                    "neither": f and f["without_party_presence"],
+                    "org": f["with_party_org"],
+                    "members_no_org": f["with_party_members_no_org"],
+                    "neither": f["without_party_presence"],
                 }
                 urls = {key: self._group_url(filters, party=key) for key, _label in segments}
-                bars.append({"label": label, "values": values, "urls": urls})
+                bars.append({"label": label, "values": values, "urls": urls, "missing": missing})
                 heading = label if split_no == 0 else f"{label} – {split.lower()}"
                 rows.append(
                     [
                         (heading, ""),
-                        (figure(f and f["enterprises"]), self._group_url(filters) if f else ""),
+                        (figure(f["enterprises"]), self._group_url(filters)),
                         *[
-                            (figure(values[key]), urls[key] if values[key] else "")
+                            (missing or figure(values[key]), urls[key] if values[key] else "")
                             for key, _label in segments
                         ],
-                        (pct(f and f["party_org_coverage_pct"]), ""),
-                        (pct(f and f["party_presence_pct"]), ""),
-                        (figure(f and f["party_members_in_orgs"]), ""),
+                        (missing or pct(f["party_org_coverage_pct"]), ""),
+                        (missing or pct(f["party_presence_pct"]), ""),
+                        (missing or figure(f["party_members_in_orgs"]), ""),
                     ]
                 )
             plotted.append((split, bars))
@@ -351,17 +387,22 @@ class Dashboard:
         segments = [("yes", _("With a grassroots union")), ("no", _("Without a union"))]
         bars, rows = [], []
         for label, f, filters in groups:
-            values = {"yes": f and f["with_union"], "no": f and f["without_union"]}
+            missing = not_collected() if f["with_union"] is None else None
+            values = {"yes": f["with_union"], "no": f["without_union"]}
             urls = {key: self._group_url(filters, union=key) for key, _label in segments}
-            bars.append({"label": label, "values": values, "urls": urls})
+            bars.append({"label": label, "values": values, "urls": urls, "missing": missing})
             rows.append(
                 [
                     (label, ""),
-                    (figure(f and f["enterprises"]), self._group_url(filters) if f else ""),
-                    *[(figure(values[key]), urls[key] if values[key] else "") for key, _label in segments],
-                    (pct(f and f["union_coverage_pct"]), ""),
-                    (figure(f and f["union_members"]), ""),
-                    (figure(f and f["new_union_members"]), ""),
+                    (figure(f["enterprises"]), self._group_url(filters)),
+                    *[
+                        (missing or figure(values[key]), urls[key] if values[key] else "")
+                        for key, _label in segments
+                    ],
+                    (missing or pct(f["union_coverage_pct"]), ""),
+                    (missing or pct(f["union_coverage_eligible_pct"]), ""),
+                    (missing or figure(f["union_members"]), ""),
+                    (missing or figure(f["new_union_members"]), ""),
                 ]
             )
         headers = [
@@ -369,6 +410,7 @@ class Dashboard:
             _("Enterprises"),
             *[label for _key, label in segments],
             _("Union coverage"),
+            _("Union coverage of eligible enterprises"),
             _("Union members"),
             _("New union members"),
         ]
@@ -379,6 +421,76 @@ class Dashboard:
         # xgettext:no-python-format (a literal per cent sign, never %-formatted)
         figure_ = charts.stacked_shares([(title, bars)], segments, _("% of operating enterprises"))
         return Chart(chart_id, title, description, figure_, headers, rows)
+
+    # --- what changed since the previous period -----------------------------------------------
+
+    def change_charts(self, now: dict, before: dict) -> list[Chart]:
+        """A waterfall per organization kind the scope collects: start, gained, lost, opened, closed, end."""
+        kinds = [
+            ("party_org", "with_party_org", "org", _("Party organizations: what changed")),
+            ("union", "with_union", "yes", _("Grassroots unions: what changed")),
+        ]
+        return [
+            self._change_chart(kind, count, filter_value, title, now, before)
+            for kind, count, filter_value, title in kinds
+            if now[count] is not None
+        ]
+
+    def _change_chart(self, kind, count, filter_value, title, now, before) -> Chart:
+        filter_name = "party" if kind == "party_org" else "union"
+        previous = self.period.previous()
+        start_url = table_url(previous, self.scope.codes, **{filter_name: filter_value})
+        steps = [
+            {
+                "label": previous.label(),
+                "value": before[count] or 0,
+                "measure": "absolute",
+                "url": start_url,
+            },
+            *[
+                {
+                    "label": label,
+                    "value": sign * now[f"{kind}_{change}"],
+                    "measure": "relative",
+                    "url": self.url(change=f"{kind}_{change}"),
+                }
+                for change, sign, label in (
+                    ("gained", 1, _("gained")),
+                    ("lost", -1, _("lost")),
+                    ("opened", 1, _("newly operating")),
+                    ("closed", -1, _("closed")),
+                )
+            ],
+            {
+                "label": self.period.label(),
+                "value": now[count],
+                "measure": "total",
+                "url": self.url(**{filter_name: filter_value}),
+            },
+        ]
+        rows = [
+            [
+                (step["label"], ""),
+                (
+                    figure(step["value"]) if step["measure"] != "relative" else f"{step['value']:+d}",
+                    step["url"],
+                ),
+            ]
+            for step in steps
+        ]
+        description = _(
+            "Enterprises with one at the end of %(previous)s, those that gained or lost one while "
+            "operating, those newly operating with one and those that closed with one, and the "
+            "count at the end of %(period)s. Click a bar for the enterprises."
+        ) % {"previous": previous.label(), "period": self.period.label()}
+        return Chart(
+            f"change-{kind}",
+            title,
+            description,
+            charts.waterfall(steps, _("enterprises")),
+            [_("Step"), _("Enterprises")],
+            rows,
+        )
 
     # --- 3: trends --------------------------------------------------------------------------
 
@@ -459,7 +571,7 @@ class Dashboard:
                 continue
             actual, share = current[ytd_key], current[f"{target_key}_pct"]
             sort = sorts.get(indicator)
-            url = self.url(sort=sort) if sort else ""
+            url = self.url(sort=sort, status="all") if sort else ""
             rows.append(
                 {
                     "label": str(label).capitalize(),
@@ -551,11 +663,15 @@ class Dashboard:
 
     def _pipeline_chart(self, chart_id, title, description, steps) -> Chart:
         plotted = [
-            {"label": label, "value": value, "rate": rate, "url": self.url(sort=sort)}
+            {"label": label, "value": value, "rate": rate, "url": self.url(sort=sort, status="all")}
             for label, value, rate, sort in steps
         ]
         rows = [
-            [(label, ""), (figure(value), self.url(sort=sort)), (pct(rate) if rate is not None else "", "")]
+            [
+                (label, ""),
+                (figure(value), self.url(sort=sort, status="all")),
+                (pct(rate) if rate is not None else "", ""),
+            ]
             for label, value, rate, sort in steps
         ]
         return Chart(

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.db import analyze
 from enterprises.models import Enterprise, Ownership, Return
@@ -425,12 +426,13 @@ DEMO_FREQUENCY = ReportingFrequency.HALF
 def _zone_settings() -> None:
     """Set once, when the demo first loads: an administrator may change them afterwards."""
     for zone in Zone.objects.filter(code__in=["BDH", "DPM", "TL", "BEZ"]):
-        if zone.history.count() > 1:
-            continue  # someone changed the zone since migrate created it
+        if zone.history.exclude(history_change_reason=DEMO_REASON).exists():
+            continue  # a person changed the zone's settings: theirs stand
         wanted = {"reporting_frequency": DEMO_FREQUENCY, **ZONE_SETTINGS.get(zone.code, {})}
         if any(getattr(zone, name) != value for name, value in wanted.items()):
             for name, value in wanted.items():
                 setattr(zone, name, value)
+            zone._change_reason = DEMO_REASON
             zone.save()
 
 
@@ -551,12 +553,28 @@ def seed(*, reset_passwords: bool = False) -> dict:
     return {"counts": report, "passwords": passwords}
 
 
+# The change reason of the demo's own history records: any other record is a person's change.
+DEMO_REASON = "demo data"
+
+
 def _sync(model, key_fields, rows, existing) -> tuple[int, int]:
-    """Create the missing rows and update those that differ; returns (created, updated)."""
+    """Create the missing rows and update those that differ; returns (created, updated).
+
+    A record a person changed (or deleted) since the demo loaded it keeps that person's version: its
+    history has a record the demo did not write. Every record the demo writes gets a history record,
+    so that a person's first change reads as a difference.
+    """
+    touched = {
+        tuple(key)
+        for key in model.history.exclude(history_change_reason=DEMO_REASON).values_list(*key_fields)
+    }
     by_key = {tuple(getattr(obj, f) for f in key_fields): obj for obj in existing}
     to_create, to_update, changed = [], [], set()
     for row in rows:
-        obj = by_key.get(tuple(row[f] for f in key_fields))
+        key = tuple(row[f] for f in key_fields)
+        if key in touched:
+            continue
+        obj = by_key.get(key)
         if obj is None:
             to_create.append(model(**row))
             continue
@@ -571,13 +589,18 @@ def _sync(model, key_fields, rows, existing) -> tuple[int, int]:
     relations = [f.name for f in model._meta.fields if f.is_relation]
     for obj in to_create + to_update:
         obj.clean_fields(exclude=relations)
-    model.objects.bulk_create(to_create, batch_size=500)
+    bulk_create_with_history(to_create, model, batch_size=500, default_change_reason=DEMO_REASON)
     if to_update:
         if "name" in changed and hasattr(obj, "search_name"):
             changed.add("search_name")
             for obj in to_update:
                 obj.search_name = model._meta.get_field("search_name").pre_save(obj, add=False)
-        model.objects.bulk_update(to_update, sorted(changed), batch_size=500)
+        bulk_update_with_history(
+            to_update, model, sorted(changed), batch_size=500, default_change_reason=DEMO_REASON
+        )
+    # Records of a database seeded before the demo kept history get their first record now.
+    unrecorded = list(existing.exclude(pk__in=model.history.values("id")))
+    model.history.bulk_history_create(unrecorded, default_change_reason=DEMO_REASON)
     return len(to_create), len(to_update)
 
 

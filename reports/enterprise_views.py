@@ -41,7 +41,7 @@ class EnterpriseListView(SingleTableMixin, FilterView):
         # With no returns at all, the table still lists the enterprises operating this year.
         period = self.period or Period.year_of(timezone.localdate().year)
         self.period = period
-        return enterprise_rows(period, None).order_by(*TIEBREAK)
+        return enterprise_rows(period, None, operating_only=False).order_by(*TIEBREAK)
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -62,7 +62,7 @@ def enterprise_export(request, file_format):
     """The table behind the same filters (the drill-down links' too) as CSV or XLSX, streamed."""
     periods, period = period_choice(request)
     period = period or Period.year_of(timezone.localdate().year)
-    rows = enterprise_rows(period, None).order_by(*TIEBREAK)
+    rows = enterprise_rows(period, None, operating_only=False).order_by(*TIEBREAK)
     filterset = EnterpriseFilter(request.GET, queryset=rows)
     if not filterset.is_valid():
         errors = "; ".join(
@@ -132,7 +132,7 @@ def enterprise_detail(request, pk):
     ]
     unions = list(enterprise.unions.order_by("founded_on"))
     attachment = Attachment.objects.filter(enterprise=enterprise).select_related("organization").first()
-    row = enterprise_rows(period, None).filter(pk=pk).first() if period else None
+    row = enterprise_rows(period, None, operating_only=False).filter(pk=pk).first() if period else None
     totals = lifetime_flows(enterprise)
 
     steps = [(_("since the first return"), totals)]

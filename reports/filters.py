@@ -10,6 +10,7 @@ link from a dashboard figure lists the enterprises behind it:
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,21 @@ UNION_FILTERS = {
     "yes": Q(has_union=True, union_tracked=True),
     "no": Q(has_union=False, union_tracked=True),
 }
+
+
+def _eligible() -> Q:
+    return Q(union_tracked=True, workers__gte=settings.UNION_ELIGIBLE_WORKERS)
+
+
+CHANGES = ("gained", "lost", "opened", "closed")
+# "change" lists the enterprises behind each change key: ``party_org_gained`` ...
+CHANGE_FILTERS = {
+    **{f"party_org_{c}": Q(party_org_change=c, party_tracked=True) for c in CHANGES},
+    **{f"union_{c}": Q(union_change=c, union_tracked=True) for c in CHANGES},
+}
+# Which enterprises a list holds: those operating in the period, unless asked for those that closed
+# (they still bring the flows of the periods they operated in) or all of them.
+STATUS_FILTERS = {"operating": Q(operating=True), "closed": Q(operating=False), "all": Q()}
 SIZE_FILTERS = {
     "20plus": Q(workers__gte=SIZE_THRESHOLD),
     "under_20": Q(workers__lt=SIZE_THRESHOLD),
@@ -76,7 +92,13 @@ class EnterpriseFilter(django_filters.FilterSet):
     union = django_filters.ChoiceFilter(
         label=_("Grassroots union"),
         empty_label=_("any"),
-        choices=[("yes", _("has a union")), ("no", _("no union"))],
+        choices=[
+            ("yes", _("has a union")),
+            ("no", _("no union")),
+            ("eligible", _("eligible for a union (enough workers)")),
+            ("eligible_yes", _("eligible, has a union")),
+            ("eligible_no", _("eligible, no union")),
+        ],
         method="choose",
     )
     reporting = django_filters.ChoiceFilter(
@@ -84,6 +106,30 @@ class EnterpriseFilter(django_filters.FilterSet):
         empty_label=_("any"),
         choices=[("reported", _("reported in the period")), ("not_reported", _("not reported"))],
         method="choose",
+    )
+    change = django_filters.ChoiceFilter(
+        label=_("Change since the previous period"),
+        empty_label=_("any"),
+        choices=[
+            ("party_org_gained", _("gained a party organization")),
+            ("party_org_lost", _("lost its party organization")),
+            ("party_org_opened", _("newly operating, with a party organization")),
+            ("party_org_closed", _("closed, had a party organization")),
+            ("union_gained", _("gained a grassroots union")),
+            ("union_lost", _("lost its grassroots union")),
+            ("union_opened", _("newly operating, with a grassroots union")),
+            ("union_closed", _("closed, had a grassroots union")),
+        ],
+        method="choose",
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        empty_label=_("operating in the period"),
+        choices=[
+            ("closed", _("closed, with figures for the period")),
+            ("all", _("operating or closed")),
+        ],
+        method="keep",
     )
 
     class Meta:
@@ -109,7 +155,23 @@ class EnterpriseFilter(django_filters.FilterSet):
         conditions = {
             "size": SIZE_FILTERS,
             "party": PARTY_FILTERS,
-            "union": UNION_FILTERS,
+            "union": {
+                **UNION_FILTERS,
+                "eligible": _eligible(),
+                "eligible_yes": _eligible() & Q(has_union=True),
+                "eligible_no": _eligible() & Q(has_union=False),
+            },
             "reporting": {"reported": Q(reported=True), "not_reported": Q(reported=False)},
+            "change": CHANGE_FILTERS,
         }
         return queryset.filter(conditions[name][value])
+
+    def keep(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, which also knows the default
+
+    def filter_queryset(self, queryset):
+        """The rows are every enterprise with figures for the period (``operating_only=False``): the
+        list holds the operating ones unless ``status`` or a change to a closed enterprise says so."""
+        data = self.form.cleaned_data
+        status = data.get("status") or ("all" if data.get("change") else "operating")
+        return super().filter_queryset(queryset).filter(STATUS_FILTERS[status])

@@ -210,6 +210,11 @@ def _zone_groups() -> dict[str, frozenset[str]]:
     }
 
 
+def empty(period: Period, groups: frozenset[str] = ALL_GROUPS) -> dict:
+    """The indicators of a scope with no enterprise: counts 0, figures None, uncollected groups None."""
+    return _indicators(period, {}, {}, groups)
+
+
 def _figure(sums: dict, name: str):
     """A summed figure, or None when no enterprise reported it."""
     return sums.get(name) if sums.get(f"{name}_n") else None

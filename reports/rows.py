@@ -20,6 +20,7 @@ periods they operated in and the change since the previous period. Columns (DOMA
 - ``has_party_org`` / ``has_union`` at the period's end and ``*_previous`` at the previous one's, by
   the organizations' own dates;
 - ``reported``: at least one return belongs to the period;
+- ``party_org_change`` / ``union_change``: ``gained``, ``lost``, ``opened``, ``closed`` or None;
 - ``new_union_bases`` / ``new_party_orgs`` founded within the period, and ``*_ytd`` since 1 January,
   while the enterprise operated.
 """
@@ -66,6 +67,8 @@ COLUMNS = {
     "has_union": models.BooleanField(),
     "has_union_previous": models.BooleanField(),
     "reported": models.BooleanField(),
+    "party_org_change": models.CharField(),
+    "union_change": models.CharField(),
     "new_union_bases": models.IntegerField(),
     "new_union_bases_ytd": models.IntegerField(),
     "new_party_orgs": models.IntegerField(),
@@ -169,6 +172,19 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
             GROUP BY {host}
         )"""  # noqa: S608
 
+    def change(kind):
+        """How the enterprise's organization of a kind changed since the previous period, if it did:
+        gained / lost (operating in both), opened (newly operating with one), closed (had one and no
+        longer operates). These add up: count(P) = count(previous) + gained - lost + opened - closed."""
+        now, before = f"COALESCE({kind}.now, 0) = 1", f"COALESCE({kind}.before, 0) = 1"
+        op, op_before = operating_on("end"), operating_on("previous_end")
+        return f"""CASE
+            WHEN {op} AND {op_before} AND NOT ({before}) AND {now} THEN 'gained'
+            WHEN {op} AND {op_before} AND {before} AND NOT ({now}) THEN 'lost'
+            WHEN {op} AND NOT {op_before} AND {now} THEN 'opened'
+            WHEN NOT {op} AND {op_before} AND {before} THEN 'closed'
+        END"""
+
     def operating_on(day):
         return (
             f"((e.established_on IS NULL OR e.established_on <= %({day})s)"
@@ -188,6 +204,7 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
             (COALESCE(un.now, 0) = 1) AS has_union,
             (COALESCE(un.before, 0) = 1) AS has_union_previous,
             (COALESCE(fl.reported, 0) = 1) AS reported,
+            {change("org")} AS party_org_change, {change("un")} AS union_change,
             COALESCE(nb.new_count, 0) AS new_union_bases, COALESCE(nb.ytd_count, 0) AS new_union_bases_ytd,
             COALESCE(no.new_count, 0) AS new_party_orgs, COALESCE(no.ytd_count, 0) AS new_party_orgs_ytd
         FROM {enterprises} e

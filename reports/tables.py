@@ -6,6 +6,7 @@ so that the table and the dashboard count the same enterprises the same way.
 
 import django_tables2 as tables
 from django.db.models import F
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import figure
@@ -69,6 +70,12 @@ class EnterpriseTable(tables.Table):
         attrs = {"class": "data-table enterprise-table"}
         empty_text = _("No enterprise matches these filters.")
         order_by = "name"
+
+    def render_name(self, value, record):
+        """An enterprise that closed is listed for the flows of the periods it operated in: say so."""
+        if getattr(record, "operating", True):
+            return value
+        return format_html('{} <span class="tag">{}</span>', value, _("closed"))
 
     def render_zone_code(self, value):
         return value or _("outside every zone")

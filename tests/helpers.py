@@ -7,6 +7,8 @@ The server and database process helpers of the PostgreSQL tests are in tests/ser
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 
 from django.urls import reverse
@@ -133,3 +135,26 @@ def snapshot() -> dict[str, list]:
         result[f"{model.__name__} history"] = model.history.count()
     result["updated_at"] = sorted(Return.objects.values_list("updated_at", flat=True))
     return result
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def page(client, name, period=None, **kwargs):
+    response = client.get(reverse(name, kwargs=kwargs), {"period": period} if period else {})
+    assert response.status_code == 200
+    return response
+
+
+def text_of(response) -> str:
+    """The page as a person reads it: tags dropped, entities decoded, spaces squeezed."""
+    body = re.sub(r"<script.*?</script>", " ", response.content.decode(), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def listed(client, url) -> list[str]:
+    """Tax codes of every enterprise the enterprise table lists for ``url`` (all pages)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["filter"].is_valid(), response.context["filter"].errors
+    return sorted(response.context["filter"].qs.values_list("tax_code", flat=True))

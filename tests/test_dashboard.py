@@ -13,6 +13,7 @@ from enterprises.models import Enterprise
 from membership.models import PartyOrganization
 from reports import demo
 from tests import factories as f
+from tests.helpers import listed, page, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -28,26 +29,6 @@ PAGES = [
 @pytest.fixture
 def seeded(db):
     demo.seed()
-
-
-def page(client, name, period=None, **kwargs):
-    response = client.get(reverse(name, kwargs=kwargs), {"period": period} if period else {})
-    assert response.status_code == 200
-    return response
-
-
-def text_of(response) -> str:
-    """The page as a person reads it: tags dropped, entities decoded, spaces squeezed."""
-    body = re.sub(r"<script.*?</script>", " ", response.content.decode(), flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
-
-
-def listed(client, url) -> list[str]:
-    """Tax codes of every enterprise the enterprise table lists for ``url`` (all pages)."""
-    response = client.get(url)
-    assert response.status_code == 200
-    assert response.context["filter"].is_valid(), response.context["filter"].errors
-    return sorted(response.context["filter"].qs.values_list("tax_code", flat=True))
 
 
 # --- who may see what -------------------------------------------------------------------------
@@ -145,22 +126,24 @@ def test_a_period_without_returns_says_no_data_never_zero(client, viewer, seeded
     assert cards["Enterprises"].value > 0  # the register knows who operated...
     assert cards["Union members"].value is None  # ...but nobody reported members
     assert "Union members no data" in text_of(response)
+    # The border zone's board collects workforce figures only: "not collected", never "no data".
     response = page(client, "zone-detail", "2024", code="BEZ")
     text = text_of(response)
-    assert "Party members no data" in text
-    assert "Union members no data" in text
+    assert "Party members not collected" in text
+    assert "Union members not collected" in text
     cards = {card.title: card for card in response.context["cards"]}
-    assert cards["Party members"].value is None
-    assert cards["Party presence"].value is None
+    assert cards["Party members"].value is None and not cards["Party members"].collected
+    assert cards["Enterprises"].collected
 
 
-def test_zones_without_enterprises_show_no_data_in_charts_and_tables(client, viewer):
+def test_zones_without_enterprises_show_zero_counts_and_no_data_for_figures(client, viewer):
     f.report(f.enterprise("BDH"), "2024S1", workers=30, party_members=2)
     client.force_login(viewer)
     response = page(client, "home", "2024")
     coverage = next(c for c in response.context["charts"] if c.id == "coverage")
     rows = {row[0][0]: [text for text, _url in row[1:]] for row in coverage.rows}
-    assert rows["KCN Đông Phố Mới"] == ["no data"] * 7
+    # No enterprise: the counts are 0; what nobody reported (party members, rates over 0) is "no data".
+    assert rows["KCN Đông Phố Mới"] == ["0", "0"] + ["no data"] * 5
     assert rows["KCN Bắc Duyên Hải"][:4] == ["1", "0", "1", "0"]
     # The bar is left empty with a "no data" note, never drawn as zero.
     figure = coverage.figure
