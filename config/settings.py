@@ -88,8 +88,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Both see every answer, the error pages of a database outage included (config/middleware.py).
+    "config.middleware.PrivateCacheMiddleware",
+    "config.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known (its 400 is translated), before any view reads the address.
+    "config.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -197,6 +202,22 @@ from datetime import timedelta  # noqa: E402
 
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a connection the database dropped is replaced, not reused
 
+# Time limits on PostgreSQL, so that a database that does not answer cannot hold requests (and the
+# threads serving them) for ever. Every process gives up connecting after DATABASE_CONNECT_TIMEOUT
+# seconds. What gunicorn serves (config/wsgi.py) also has every statement cancelled after
+# DATABASE_STATEMENT_TIMEOUT seconds (0: never); management commands (imports, exports, summary
+# rebuilds) run as long as their work takes. /healthz gives its own probe a shorter limit.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30)
+
+
+def with_time_limits(database: dict) -> None:
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+
+
+with_time_limits(DATABASES["default"])
+
 # Static files from the app itself (WhiteNoise): compressed, with content hashes in their names and
 # cached for a year in production (run collectstatic at each release); from the source folders,
 # unhashed, in development and tests, which therefore never need collectstatic. WhiteNoise answers
@@ -236,10 +257,11 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = []
 if not SECURE_HSTS_PRELOAD:
     # security.W021 asks for HSTS preload. Being on the browsers' preload list binds the whole domain
     # to HTTPS for months and is hard to undo: the domain's owner decides (SECURE_HSTS_PRELOAD=true).
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Already Django's defaults, stated because the security tests rely on them.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -288,14 +310,20 @@ SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 
 # Failed logins (django-axes, counted in the database so that every app server sees them): after
-# LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is locked out for
-# LOGIN_LOCKOUT_MINUTES; a successful login resets the count (config/accounts.py shows the page).
+# LOGIN_FAILURE_LIMIT failures from one client address, or for one username from whatever addresses,
+# further attempts are locked out for LOGIN_LOCKOUT_MINUTES; a successful login resets the count
+# (config/accounts.py shows the page). The address is the one config.logging.client_ip finds:
+# X-Real-IP from the proxy with TRUST_PROXY_HEADERS, else the socket's.
 INSTALLED_APPS += ["axes"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures count per client address (the one the trusted proxy reports) and, separately, per
+# username, so rotating addresses against one account does not help. The price: an office behind one
+# public address shares its count, and a known username can be locked for the cool-off time
+# (`manage.py axes_reset_username` lifts it).
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.accounts.locked_out"
 AXES_CLIENT_IP_CALLABLE = "config.logging.client_ip"
@@ -319,6 +347,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
     )
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    with_time_limits(DATABASES["replica"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
     MIDDLEWARE.append("config.routers.ReplicaMiddleware")

@@ -6,3 +6,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # What gunicorn serves runs in production mode unless DJANGO_ENV says otherwise (config/settings.py).
 os.environ.setdefault("DJANGO_ENV", "production")
 application = get_wsgi_application()
+
+# Web requests, and only they, have their statements cut off after DATABASE_STATEMENT_TIMEOUT.
+from config.database import limit_served_statements  # noqa: E402
+
+limit_served_statements()

@@ -1,8 +1,13 @@
 """Data-entry forms for zone boards: the enterprise form, closing, choosing a grid, closing periods,
-and the period grid itself (a spreadsheet of returns validated and saved as a whole)."""
+and the period grid itself (a spreadsheet of returns validated and saved as a whole).
+
+Numbers, dates and tax codes are read by ``core.parsing``, as in the import: ``1.200`` is 1200,
+``25/06/2024`` is the 25th of June, and a tax code typed with full-width digits is its ASCII self.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -12,10 +17,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core import parsing
 from core.periods import Period
 from enterprises import rules
 from enterprises.models import Enterprise, Return
-from enterprises.services import RETURN_FIELDS
 from zones.access import editable_zones
 from zones.models import Zone
 from zones.roles import is_administrator
@@ -34,6 +39,9 @@ CHANGED_MEANWHILE_UNKNOWN = _(
     "Someone saved this row while you were editing: the newer values are shown. "
     "Your values were %(yours)s; enter your changes again if they still apply."
 )
+WORKERS_BELOW_RECORDED_UNION_MEMBERS = _(
+    "%(workers)s workers are fewer than the %(union_members)s union members recorded for this period."
+)
 
 
 class DateInput(forms.DateInput):
@@ -45,13 +53,33 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class PeopleDateField(forms.DateField):
+    """A date typed day first (25/06/2024) or ISO (the date picker's), read by ``core.parsing``: the
+    locale's input formats would read 05/03/2026 month first in some languages."""
+
+    def to_python(self, value):
+        if value in self.empty_values or isinstance(value, dt.date):
+            return super().to_python(value)
+        try:
+            return parsing.parse_date(str(value))
+        except parsing.ParseError as problem:
+            raise ValidationError(problem.message, code="invalid") from None
+
+
+# The version a form carries back: a count like any other, so a forged huge number is refused here
+# rather than reaching the database.
+def _version_field(**kwargs) -> forms.IntegerField:
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=rules.MAX_COUNT, **kwargs)
+
+
 class EnterpriseForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = _version_field(required=False)
 
     class Meta:
         model = Enterprise
         fields = ["tax_code", "name", "zone", "ownership", "established_on"]
         widgets = {"established_on": DateInput}
+        field_classes = {"established_on": PeopleDateField}
         error_messages = {"tax_code": {"unique": TAX_CODE_TAKEN}}
 
     def __init__(self, *args, user, **kwargs):
@@ -66,7 +94,8 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["version"].initial = self.instance.version
 
     def clean_tax_code(self):
-        return self.cleaned_data["tax_code"].strip()
+        # Before the uniqueness check: "５３００１２３４５６" is the registered 5300123456, not a new one.
+        return parsing.normalize_tax_code(self.cleaned_data["tax_code"])
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
@@ -82,8 +111,8 @@ class EnterpriseForm(forms.ModelForm):
 
 
 class EnterpriseCloseForm(forms.Form):
-    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    closed_on = PeopleDateField(label=_("Closed on"), widget=DateInput)
+    version = _version_field()
 
     def __init__(self, *args, enterprise: Enterprise, **kwargs):
         super().__init__(
@@ -181,9 +210,9 @@ class GridChanges:
         return len(self.creates) + len(self.updates) + len(self.deletes)
 
 
-# Rows per grid page. Each row posts its 8 cells and a version: 100 rows stay under Django's
-# DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000), and a page renders in well under a second.
-GRID_PAGE_SIZE = 100
+# Rows per grid page. Each row posts at most 9 cells and a version: 90 rows and the CSRF token stay
+# under Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000), and a page renders in well under a second.
+GRID_PAGE_SIZE = 90
 _POSTED_ROW = re.compile(r"^e(\d+)-version$")
 ROWS_MOVED = _(
     "Some rows of the page you saved are no longer in this grid (an enterprise was moved to another "
@@ -198,15 +227,15 @@ class PeriodGrid:
     (``GRID_PAGE_SIZE``), and their returns overlapping the period. With ``data`` (a POST), the rows
     are the enterprises the page posted, so that an enterprise registered meanwhile cannot shift
     rows between pages; every cell is parsed and checked with the same rules as the import
-    (``enterprises.rules``), and ``is_valid()`` is true only if every cell is. An empty cell means
-    "not reported". A row whose version differs from the saved one was changed by someone else
-    meanwhile: it is marked and shows the newer values.
+    (``core.parsing``, ``enterprises.rules``), and ``is_valid()`` is true only if every cell is. An
+    empty cell means "not reported". A row whose version differs from the saved one was changed by
+    someone else meanwhile: it is marked and shows the newer values. Only the figures the zone
+    collects are columns (``fields``); the others stay as recorded, and cannot be posted.
     """
-
-    fields = RETURN_FIELDS
 
     def __init__(self, *, zone: Zone, period: Period, data=None, page: int = 1, today=None):
         self.zone, self.period, self.data, self.page = zone, period, data, page
+        self.fields = Return.figures_collected_in(zone)
         labels = {name: Return._meta.get_field(name).verbose_name for name in self.fields}
         self.columns = [(name, labels[name]) for name in self.fields]
         operating = (
@@ -263,14 +292,7 @@ class PeriodGrid:
         if self.data is not None and f"{prefix}-version" in self.data:
             row.posted = True
             typed = {name: (self.data.get(f"{prefix}-{name}") or "").strip() for name in self.fields}
-            for name, text in typed.items():
-                value, problem = rules.parse_count(text)
-                if problem:
-                    errors[name] = problem
-                row.values[name] = value
-            parsed = {name: value for name, value in row.values.items() if name not in errors}
-            for name, problem in rules.check_figures(parsed, self.fields):
-                errors.setdefault(name, problem)
+            errors = self._parse(row, typed)
             seen_version = self.data.get(f"{prefix}-version")
             changed = row.values != saved or errors
             if blocking and any(typed.values()):
@@ -296,6 +318,24 @@ class PeriodGrid:
                 )
             )
         return row
+
+    def _parse(self, row: GridRow, typed: dict[str, str]) -> dict[str, str]:
+        """Read the row's typed cells into ``row.values``; the problems, by field."""
+        errors = {}
+        for name, text in typed.items():
+            try:
+                row.values[name] = parsing.parse_count(text)
+            except parsing.ParseError as problem:
+                row.values[name], errors[name] = None, problem.message
+        parsed = {name: value for name, value in row.values.items() if name not in errors}
+        for name, problem in rules.check_figures(parsed, self.fields):
+            errors.setdefault(name, problem)
+        # Union members the zone no longer collects are still recorded, and still bound workers.
+        members, workers = row.current.union_members if row.current else None, parsed.get("workers")
+        if "union_members" not in self.fields and None not in (members, workers) and workers < members:
+            message = WORKERS_BELOW_RECORDED_UNION_MEMBERS % {"workers": workers, "union_members": members}
+            errors.setdefault("workers", str(message))
+        return errors
 
     @staticmethod
     def _conflict_message(current, yours: str) -> str:
@@ -335,13 +375,18 @@ class PeriodGrid:
                 changes.creates.append(
                     Return(enterprise=row.enterprise, period=str(self.period), **row.values)
                 )
-            elif all(value is None for value in row.values.values()):
+            elif self._emptied(row):
                 changes.deletes.append(row.current)
             else:
                 for name, value in row.values.items():
                     setattr(row.current, name, value)
                 changes.updates.append(row.current)
         return changes
+
+    def _emptied(self, row: GridRow) -> bool:
+        """Every cell cleared, and no figure left of a group the zone stopped collecting: no return."""
+        kept = [getattr(row.current, name) for name in Return.FIGURES if name not in self.fields]
+        return all(value is None for value in [*row.values.values(), *kept])
 
     def attach_warnings(self, flags) -> None:
         """Show data-quality flags (not errors) beside the rows they concern."""

@@ -7,11 +7,15 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.parsing import ascii_digits
 from core.periods import Period, all_periods_of_year, validate_period
 from core.text import fold
-from zones.models import Zone
+from zones.models import FigureGroup, Zone
 
-TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
+# ASCII digits only: ``\d`` would also match full-width and Arabic-Indic digits, and a tax code
+# typed with them would then name a second copy of an enterprise (core.parsing normalizes them).
+TAX_CODE_PATTERN = r"^[0-9]{10}(-[0-9]{3})?$"
+TAX_CODE_RE = re.compile(TAX_CODE_PATTERN)
 TAX_CODE_MESSAGE = _(
     "A tax code is 10 digits, or 10 digits, a hyphen and 3 digits for a branch (0101234567-001)."
 )
@@ -88,7 +92,7 @@ class EnterpriseQuerySet(models.QuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        return self.filter(Q(search_name__contains=fold(text)) | Q(tax_code__startswith=text))
+        return self.filter(Q(search_name__contains=fold(text)) | Q(tax_code__startswith=ascii_digits(text)))
 
 
 class Enterprise(models.Model):
@@ -124,6 +128,11 @@ class Enterprise(models.Model):
                 | Q(established_on__isnull=True)
                 | Q(closed_on__gte=F("established_on")),
                 name="enterprise_closed_after_established",
+            ),
+            # Every write path normalizes tax codes to ASCII before looking them up (the import, the
+            # forms); this keeps a path that forgets from storing a second spelling of one code.
+            models.CheckConstraint(
+                condition=Q(tax_code__regex=TAX_CODE_PATTERN), name="enterprise_tax_code_ascii"
             ),
         ]
 
@@ -227,6 +236,12 @@ class Return(PeriodicReturn):
         _("union members introduced to the party"), null=True, blank=True
     )
     admitted_to_party = models.PositiveIntegerField(_("admitted to the party"), null=True, blank=True)
+    union_members_left = models.PositiveIntegerField(
+        _("union members who left"),
+        null=True,
+        blank=True,
+        help_text=_("Moved, resigned or died during the period."),
+    )
 
     objects = ReturnQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["starts_on", "ends_on", "updated_at"])
@@ -241,6 +256,23 @@ class Return(PeriodicReturn):
         "introduced_to_party",
         "admitted_to_party",
     )
+    # Flows the indicator engine does not sum (reports.rows keeps its own list): union members who
+    # left serve the reconciliation of union members between consecutive returns.
+    RECONCILIATION_FLOWS = ("union_members_left",)
+    # Every figure of a return, in the order forms, the grid and the import show them.
+    FIGURES = (*STOCKS, *FLOWS, *RECONCILIATION_FLOWS)
+    # The figure group each figure belongs to (DOMAIN.md, "What each zone collects").
+    FIGURE_GROUPS = {
+        "workers": FigureGroup.WORKFORCE,
+        "party_members": FigureGroup.PARTY,
+        "awareness_class_attendees": FigureGroup.PARTY,
+        "proposed_for_admission": FigureGroup.PARTY,
+        "admitted_to_party": FigureGroup.PARTY,
+        "union_members": FigureGroup.UNION,
+        "new_union_members": FigureGroup.UNION,
+        "introduced_to_party": FigureGroup.UNION,
+        "union_members_left": FigureGroup.UNION,
+    }
 
     class Meta:
         verbose_name = _("return")
@@ -266,6 +298,13 @@ class Return(PeriodicReturn):
 
     def __str__(self):
         return f"{self.enterprise} – {self.period}"
+
+    @classmethod
+    def figures_collected_in(cls, zone: Zone | None) -> tuple[str, ...]:
+        """The figures a zone's board collects; every figure outside every zone (``None``)."""
+        if zone is None:
+            return cls.FIGURES
+        return tuple(name for name in cls.FIGURES if zone.collects_group(cls.FIGURE_GROUPS[name]))
 
 
 class PeriodLock(models.Model):

@@ -35,7 +35,7 @@ RETURNS_AFTER_CLOSING = _(
 PERIOD_ALREADY_CLOSED = _("%(period)s is already closed for %(zone)s.")
 
 # The figures the grid and the forms write, in the order the grid shows them.
-RETURN_FIELDS = (*Return.STOCKS, *Return.FLOWS)
+RETURN_FIELDS = Return.FIGURES
 
 
 class StaleVersion(Exception):

@@ -1,7 +1,9 @@
 """The read-only JSON API: indicators, periods, zones and enterprises with their latest figures.
 
 Authenticated by the session or by a per-user token (``Authorization: Token <key>``). Zone
-editors' requests see only their own zones. Errors are JSON: ``{"status": 400, "error": "..."}``.
+editors' requests see only their own zones. Errors are JSON: ``{"status": 400, "error": "..."}``;
+config.middleware.ApiErrorMiddleware turns Django's own error pages under /api/ (404, 405, 500,
+503) into the same shape.
 """
 
 from __future__ import annotations
@@ -12,14 +14,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from core.periods import Period
+from enterprises.access import visible
 from enterprises.models import Return
 from reports import contract, indicators
 from reports.rows import enterprise_rows
+from zones.access import can_see_enterprises
 from zones.models import ApiToken, Zone
-from zones.roles import Role, role_of
+from zones.roles import role_of
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100
@@ -41,18 +46,24 @@ def ok(data) -> HttpResponse:
 
 
 def api_view(view):
-    """Authenticate (token or session), require a role, turn ApiError into a JSON error."""
+    """Authenticate (token or session), require a role, turn ApiError into a JSON error.
 
+    Exempt from the CSRF check: the API only reads (anything but GET is answered 405 before any
+    other check), and a token client has no CSRF cookie to send, so the check would only replace
+    that 405 with an HTML page.
+    """
+
+    @csrf_exempt
     @wraps(view)
     @require_GET
     def wrapped(request, *args, **kwargs):
         header = request.headers.get("Authorization", "")
         if header:
             scheme, _sep, key = header.partition(" ")
-            user = ApiToken.authenticate(key.strip()) if scheme.lower() in ("token", "bearer") else None
-            if user is None:
+            token = ApiToken.authenticate(key.strip()) if scheme.lower() in ("token", "bearer") else None
+            if token is None:
                 return error_response(401, _("Invalid or revoked API token."))
-            request.user = user
+            request.user, request.api_token = token.user, token
         if not request.user.is_authenticated:
             return error_response(401, _("Authentication required: log in or send an API token."))
         if role_of(request.user) is None:
@@ -65,11 +76,10 @@ def api_view(view):
     return wrapped
 
 
-def allowed_zone_codes(user) -> list[str] | None:
-    """Zone editors see only their zones; other roles see everything (None)."""
-    if role_of(user) == Role.ZONE_EDITOR:
-        return sorted(user.zone_assignments.values_list("zone__code", flat=True))
-    return None
+def token_zone_codes(request) -> set[str] | None:
+    """The zones an API token is restricted to by an administrator, or None (its user's view)."""
+    token = getattr(request, "api_token", None)
+    return token.zone_codes() if token is not None else None
 
 
 def requested_period(request) -> Period:
@@ -86,20 +96,21 @@ def requested_period(request) -> Period:
 
 
 def requested_zones(request) -> list[str] | None:
-    """The scope asked for (repeat ``zone=``), checked against what the user may see."""
+    """The scope asked for (repeat ``zone=``): every role sees the indicators of every zone, so no
+    zone is the province; a token restricted to zones sees those only (no zone: all of them)."""
     codes = sorted({c.strip().upper() for c in request.GET.getlist("zone") if c.strip()})
     known = set(Zone.objects.filter(code__in=codes).values_list("code", flat=True)) if codes else set()
     unknown = sorted(set(codes) - known)
     if unknown:
         raise ApiError(400, _("Unknown zone code(s): %(codes)s.") % {"codes": ", ".join(unknown)})
-    allowed = allowed_zone_codes(request.user)
-    if allowed is None:
+    restricted = token_zone_codes(request)
+    if restricted is None:
         return codes or None
     if not codes:
-        return allowed
-    forbidden = sorted(set(codes) - set(allowed))
+        return sorted(restricted)
+    forbidden = sorted(set(codes) - restricted)
     if forbidden:
-        raise ApiError(403, _("You may not see zone(s) %(codes)s.") % {"codes": ", ".join(forbidden)})
+        raise ApiError(403, _("This token may not see zone(s) %(codes)s.") % {"codes": ", ".join(forbidden)})
     return codes
 
 
@@ -142,9 +153,9 @@ def periods_view(request):
 @api_view
 def zones_view(request):
     zones = Zone.objects.select_related("province").order_by("code")
-    allowed = allowed_zone_codes(request.user)
-    if allowed is not None:
-        zones = zones.filter(code__in=allowed)
+    restricted = token_zone_codes(request)
+    if restricted is not None:
+        zones = zones.filter(code__in=restricted)
     return ok(
         {
             "zones": [
@@ -181,10 +192,16 @@ def enterprises_view(request):
     """Operating enterprises in scope with their figures for the period (latest return within it)."""
     period = requested_period(request)
     codes = requested_zones(request)
+    hidden = [
+        code for code in codes or [] if not can_see_enterprises(request.user, Zone.objects.get(code=code))
+    ]
+    if hidden:
+        message = _("You may not see the enterprises of zone(s) %(codes)s.") % {"codes": ", ".join(hidden)}
+        raise ApiError(403, message)
     page_size = positive_int(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     number = positive_int(request, "page", 1)
     rows = (
-        enterprise_rows(period, codes)
+        visible(request.user, enterprise_rows(period, codes))
         .order_by("tax_code")
         .values("tax_code", "name", "zone_code", "ownership", *ENTERPRISE_FIELDS)
     )

@@ -31,6 +31,7 @@ from membership.models import PartyOrganization
 from reports import charts, indicators
 from reports.aggregates import SIZE_20PLUS, SIZE_UNDER_20
 from reports.models import TargetIndicator
+from zones.access import can_list_scope
 from zones.models import OUTSIDE_ZONES as OUTSIDE
 from zones.models import Zone, ZoneKind
 
@@ -138,8 +139,9 @@ def _delta(current, previous):
 class Dashboard:
     """Assembles one page; ``compute`` results are cached per period so each runs once."""
 
-    def __init__(self, period: Period, scope: Scope, with_data: list[Period]):
+    def __init__(self, period: Period, scope: Scope, with_data: list[Period], user=None):
         self.period = period
+        self.user = user
         self.scope = scope
         self.with_data = with_data
         self._computed: dict[Period, dict] = {}
@@ -151,8 +153,14 @@ class Dashboard:
             self._computed[period] = indicators.compute(period, self.scope.codes)
         return self._computed[period]
 
-    def url(self, codes=None, **filters) -> str:
-        return table_url(self.period, self.scope.codes if codes is None else codes, **filters)
+    def url(self, codes=None, *, period: Period | None = None, **filters) -> str:
+        """The enterprise table behind a figure; empty (no link) when it would not show this user
+        every enterprise the figure counts (a zone editor looking at other zones)."""
+        codes = self.scope.codes if codes is None else codes
+        known = {z.code: z.pk for z in self.scope.zones}
+        if self.user is not None and not can_list_scope(self.user, codes, known):
+            return ""
+        return table_url(period or self.period, codes, **filters)
 
     def context(self) -> dict:
         current = self.figures(self.period)
@@ -179,12 +187,13 @@ class Dashboard:
             collected = indicators.GROUP_OF[key] in self.collected
             return Card(title, now[key], is_pct, _delta(now[key], before[key]), url, note, collected)
 
-        members_no_org = format_html(
-            '<a href="{}">{}</a>',
-            self.url(party="members_no_org"),
-            _("including %(n)s with party members but no organization")
-            % {"n": figure(now["with_party_members_no_org"])},
-        )
+        members_no_org = _("including %(n)s with party members but no organization") % {
+            "n": figure(now["with_party_members_no_org"])
+        }
+        if self.url(party="members_no_org"):
+            members_no_org = format_html(
+                '<a href="{}">{}</a>', self.url(party="members_no_org"), members_no_org
+            )
         return [
             card(
                 _("Enterprises"),
@@ -439,7 +448,7 @@ class Dashboard:
     def _change_chart(self, kind, count, filter_value, title, now, before) -> Chart:
         filter_name = "party" if kind == "party_org" else "union"
         previous = self.period.previous()
-        start_url = table_url(previous, self.scope.codes, **{filter_name: filter_value})
+        start_url = self.url(period=previous, **{filter_name: filter_value})
         steps = [
             {
                 "label": previous.label(),

@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.periods import Period
+from enterprises import access
 from enterprises.access import get_enterprise_for_user
 from membership.history import enterprise_history, organization_history
 from membership.models import Attachment
@@ -41,7 +42,8 @@ class EnterpriseListView(SingleTableMixin, FilterView):
         # With no returns at all, the table still lists the enterprises operating this year.
         period = self.period or Period.year_of(timezone.localdate().year)
         self.period = period
-        return enterprise_rows(period, None, operating_only=False).order_by(*TIEBREAK)
+        rows = enterprise_rows(period, None, operating_only=False).order_by(*TIEBREAK)
+        return access.visible(self.request.user, rows)
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -62,7 +64,9 @@ def enterprise_export(request, file_format):
     """The table behind the same filters (the drill-down links' too) as CSV or XLSX, streamed."""
     periods, period = period_choice(request)
     period = period or Period.year_of(timezone.localdate().year)
-    rows = enterprise_rows(period, None, operating_only=False).order_by(*TIEBREAK)
+    rows = access.visible(
+        request.user, enterprise_rows(period, None, operating_only=False).order_by(*TIEBREAK)
+    )
     filterset = EnterpriseFilter(request.GET, queryset=rows)
     if not filterset.is_valid():
         errors = "; ".join(

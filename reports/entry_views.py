@@ -7,18 +7,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from core.periods import Period
 from enterprises import services
+from enterprises.access import get_enterprise_for_user
 from enterprises.forms import GridStartForm, PeriodGrid
 from enterprises.locks import closed_period
 from enterprises.models import Return
 from reports import quality
+from reports.forms import FlagCheckForm
+from reports.models import FlagReview
 from zones.access import editable_zones, get_zone_for_user, role_required
 from zones.roles import Role, is_administrator
 
@@ -159,7 +164,42 @@ def data_quality(request):
         codes = [scope]
     else:
         codes = None if admin else [z.code for z in zones]
-    flags = quality.flags(period, codes) if period else []
+    reviewed = request.GET.get("checked") == "1"
+    flags = quality.flags(period, codes, reviewed=reviewed) if period else []
     # Not "periods"/"period": the base template would add its own period picker to this page.
-    context = {"scopes": scopes, "scope": scope, "choices": periods, "chosen": period, "flags": flags}
+    context = {
+        "scopes": scopes,
+        "scope": scope,
+        "choices": periods,
+        "chosen": period,
+        "flags": flags,
+        "reviewed": reviewed,
+        "reviews": {r.key: r for r in FlagReview.objects.filter(key__in=[f.key for f in flags])},
+    }
     return render(request, "enterprises/entry/data_quality.html", context)
+
+
+@require_POST
+@role_required(*EDITORS)
+def flag_check(request):
+    """Mark a flagged value as checked, with a comment: an editor of its zone (or an administrator)
+    says the value is right, so the flag stops showing; the audit trail keeps who and why."""
+    form = FlagCheckForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(" ".join(e for errors in form.errors.values() for e in errors))
+    data = form.cleaned_data
+    enterprise = get_enterprise_for_user(request.user, data["enterprise"], write=True)
+    review = FlagReview(
+        key=data["key"],
+        kind=data["kind"],
+        enterprise=enterprise,
+        period=data["period"],
+        field=data["field"],
+        comment=data["comment"],
+        checked_by=request.user,
+    )
+    review._history_user = request.user
+    if not FlagReview.objects.filter(key=review.key).exists():
+        review.save()
+    messages.success(request, _("The flag is marked as checked."))
+    return redirect(data["next"] if url_has_allowed_host_and_scheme(data["next"], None) else "data-quality")

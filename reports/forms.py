@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Target, TargetIndicator
+from reports.models import TARGET_NOT_POSITIVE, Target, TargetIndicator
 from zones.models import Zone
 
 TARGET_EXISTS = _(
@@ -23,7 +23,12 @@ class TargetForm(forms.Form):
         help_text=_("The whole province, or one zone."),
     )
     year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
-    value = forms.IntegerField(label=_("Target value"), min_value=0, max_value=2_147_483_647)
+    value = forms.IntegerField(
+        label=_("Target value"),
+        min_value=1,
+        max_value=2_147_483_647,
+        error_messages={"min_value": TARGET_NOT_POSITIVE},
+    )
 
     def __init__(self, *args, instance: Target | None = None, **kwargs):
         self.instance = instance
@@ -64,3 +69,22 @@ class TargetForm(forms.Form):
             setattr(target, name, self.cleaned_data[name])
         target.save()
         return target
+
+
+class FlagCheckForm(forms.Form):
+    """Which flagged value is marked as checked (the fields of ``reports.quality.Flag.key``), and why."""
+
+    key = forms.CharField(max_length=200)
+    kind = forms.CharField(max_length=40)
+    enterprise = forms.IntegerField(min_value=1)
+    period = forms.CharField(max_length=6, required=False)
+    field = forms.CharField(max_length=40)
+    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False)
+    next = forms.CharField(max_length=500, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        parts = [cleaned.get(n) for n in ("kind", "enterprise", "period", "field")]
+        if None not in parts and cleaned.get("key") != f"{parts[0]}:{parts[1]}::{parts[2]}:{parts[3]}":
+            raise forms.ValidationError(_("This flag does not match its value."))
+        return cleaned

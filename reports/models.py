@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -15,8 +16,11 @@ class TargetIndicator(models.TextChoices):
     NEW_PARTY_ORGS = "new_party_orgs", _("new party organizations")
 
 
+TARGET_NOT_POSITIVE = _("A target is a positive whole number: 1 or more.")
+
+
 class Target(models.Model):
-    """An annual target for one indicator, for the province (no zone) or one zone."""
+    """An annual target for one indicator, for the province (no zone) or one zone; at least 1."""
 
     indicator = models.CharField(_("indicator"), max_length=40, choices=TargetIndicator.choices)
     zone = models.ForeignKey(
@@ -29,7 +33,7 @@ class Target(models.Model):
         help_text=_("Empty for the whole province."),
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    value = models.PositiveIntegerField(_("value"))
+    value = models.PositiveIntegerField(_("value"), validators=[MinValueValidator(1, TARGET_NOT_POSITIVE)])
 
     history = HistoricalRecords()
 
@@ -47,6 +51,8 @@ class Target(models.Model):
                 condition=Q(zone__isnull=False),
                 name="unique_zone_target",
             ),
+            # "% of target" divides by the value: a target of 0 would make it meaningless.
+            models.CheckConstraint(condition=Q(value__gt=0), name="target_value_positive"),
         ]
 
     def __str__(self):
@@ -140,3 +146,31 @@ class SummaryDirty(models.Model):
 
     def __str__(self):
         return f"{self.zone_key} {self.year}"
+
+
+class FlagReview(models.Model):
+    """A data-quality flag someone checked: the value is right (or explained), so the flag stops
+    showing. Kept in the audit trail, with who checked it and why."""
+
+    key = models.CharField(max_length=200, unique=True, help_text="reports.quality.Flag.key")
+    kind = models.CharField(_("check"), max_length=40)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=6, blank=True)
+    field = models.CharField(_("figure"), max_length=40)
+    comment = models.TextField(_("comment"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("checked by")
+    )
+    checked_at = models.DateTimeField(_("checked at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("checked flag")
+        verbose_name_plural = _("checked flags")
+        ordering = ["-checked_at"]
+
+    def __str__(self):
+        return f"{self.key} ({self.checked_by})"

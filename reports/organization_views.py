@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from core.periods import Period
 from enterprises.models import Return
-from membership.access import get_party_organization_for_user
+from membership.access import get_party_organization_for_user, visible_organizations
 from membership.history import organization_history
-from membership.models import PartyOrganization, PartyOrganizationLevel, PartyOrgLevel
+from membership.models import PartyOrganizationLevel, PartyOrgLevel
 from reports import charts
 from zones.access import role_required
 
@@ -22,10 +22,9 @@ from zones.access import role_required
 def organization_list(request):
     """Every party organization with its newest level; ``?outside=1``: those hosted outside enterprises."""
     latest_level = PartyOrganizationLevel.objects.in_force(OuterRef("pk"))
-    organizations = (
-        PartyOrganization.objects.select_related("host_enterprise__zone")
-        .annotate(level=Subquery(latest_level.values("level")[:1]))
-        .order_by("name", "pk")
+    organizations = visible_organizations(request.user).select_related("host_enterprise__zone")
+    organizations = organizations.annotate(level=Subquery(latest_level.values("level")[:1])).order_by(
+        "name", "pk"
     )
     outside = request.GET.get("outside") == "1"
     if outside:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.periods import Period
+from enterprises.models import Enterprise
 from membership.models import (
     COMMITTEE_MIN_MEMBERS,
     ORG_MIN_MEMBERS,
@@ -28,6 +29,8 @@ from membership.models import (
     PartyOrganizationLevel,
     PartyOrgLevel,
 )
+from reports import return_checks
+from reports.models import FlagReview
 from reports.rows import enterprise_rows
 from zones.models import OUTSIDE_ZONES as OUTSIDE
 
@@ -72,16 +75,24 @@ class Flag:
     zone_code: str | None  # None: outside every zone
     subject: str  # the enterprise or organization
     field: str  # the flagged value: party_members, union_members or admitted_to_party
-    value: int
+    value: int | None
     message: str
     fix_url: str
     enterprise_id: int | None = None
     organization_id: int | None = None
     manage_url: str = ""  # the organizations page, for a level to upgrade or a union to dissolve
+    period: str = ""  # the flagged return's own period, when the flag is about one return
 
     @property
     def label(self) -> str:
-        return str(LABELS[self.kind])
+        return str(LABELS.get(self.kind) or return_checks.LABELS[self.kind])
+
+    @property
+    def key(self) -> str:
+        """Names the flagged value, for marking it checked (``FlagReview``)."""
+        return (
+            f"{self.kind}:{self.enterprise_id or ''}:{self.organization_id or ''}:{self.period}:{self.field}"
+        )
 
 
 def _level_at(period: Period, organization):
@@ -111,12 +122,47 @@ def _message(kind: str, **params) -> str:
     return str(MESSAGES[kind] % params)
 
 
-def flags(period: Period, codes: list[str] | None = None) -> list[Flag]:
-    """Every flagged value for the period in the scope (zone codes, ``OUTSIDE``; None: the province)."""
-    found = _enterprise_flags(period, codes) + _admission_flags(period, codes)
+def flags(period: Period, codes: list[str] | None = None, *, reviewed: bool = False) -> list[Flag]:
+    """Every flagged value for the period in the scope (zone codes, ``OUTSIDE``; None: the province),
+    but those someone marked as checked (with ``reviewed``: only those)."""
+    found = _enterprise_flags(period, codes) + _admission_flags(period, codes) + _return_flags(period, codes)
     if codes is None or OUTSIDE in codes:
         found += _host_body_flags(period)
-    return sorted(found, key=lambda f: (f.zone_code or "~", f.subject.casefold(), f.kind))
+    checked = set(FlagReview.objects.filter(key__in=[f.key for f in found]).values_list("key", flat=True))
+    found = [f for f in found if (f.key in checked) == reviewed]
+    return sorted(found, key=lambda f: (f.zone_code or "~", f.subject.casefold(), f.kind, f.period))
+
+
+def _return_flags(period: Period, codes) -> list[Flag]:
+    """The flags read off each enterprise's sequence of returns (``reports.return_checks``)."""
+    enterprises = Enterprise.objects.filter(_scope(codes))
+    found = return_checks.check(period, enterprises)
+    about = {
+        row["pk"]: row
+        for row in Enterprise.objects.filter(pk__in={f.enterprise_id for f in found}).values(
+            "pk", "name", "tax_code", "zone__code"
+        )
+    }
+    flags_ = []
+    for item in found:
+        enterprise = about[item.enterprise_id]
+        zone = enterprise["zone__code"]
+        flags_.append(
+            Flag(
+                kind=item.kind,
+                zone_code=zone,
+                subject=enterprise["name"],
+                field=item.field,
+                value=item.value,
+                message=item.message(enterprise["name"]),
+                fix_url=_fix_url(
+                    zone, Period.parse(item.period), item.enterprise_id, item.field, enterprise["tax_code"]
+                ),
+                enterprise_id=item.enterprise_id,
+                period=item.period,
+            )
+        )
+    return flags_
 
 
 def _enterprise_flags(period: Period, codes) -> list[Flag]:

@@ -8,17 +8,19 @@ from django_tables2 import RequestConfig
 from reports import dashboard
 from reports.rows import enterprise_rows
 from reports.tables import EnterpriseTable
-from zones.access import get_zone_for_user, role_required
+from zones.access import can_see_enterprises, get_zone_for_user, role_required
 from zones.models import Zone, ZoneKind
 
 
 def _render(request, scope, periods, period, **extra):
     context = {"periods": periods, "period": period, "scope": scope, **extra}
+    # Organizations of other bodies count as outside every zone: their pages are not every role's.
+    context["can_open_outside"] = can_see_enterprises(request.user, None)
     zones = scope.zones if scope.kind == "province" else list(Zone.objects.order_by("code"))
     context["zone_links"] = zones
     context["zone_groups"] = dashboard.zone_groups(zones)
     if period:
-        context.update(dashboard.Dashboard(period, scope, periods).context())
+        context.update(dashboard.Dashboard(period, scope, periods, request.user).context())
     return render(request, "reports/dashboard.html", context)
 
 
@@ -48,7 +50,8 @@ def zone_detail(request, code):
     zone = get_zone_for_user(request.user, code)
     periods, period = dashboard.period_choice(request)
     table = None
-    if period:
+    # Its enterprises are listed to viewers, administrators and the zone's own editors.
+    if period and can_see_enterprises(request.user, zone):
         rows = enterprise_rows(period, [zone.code]).order_by("search_name", "tax_code")
         table = EnterpriseTable(rows, exclude=("zone_code",))
         RequestConfig(request, paginate={"per_page": 25}).configure(table)

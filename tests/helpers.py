@@ -61,6 +61,7 @@ def import_row(**values) -> dict[str, str]:
         "admitted_to_party": "",
         "awareness_class_attendees": "",
         "proposed_for_admission": "",
+        "union_members_left": "",
     }
     base.update({k: str(v) for k, v in values.items()})
     return base

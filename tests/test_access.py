@@ -35,8 +35,11 @@ def test_administrator_edits_everything(administrator):
 def test_enterprise_access_helper(editor_bdh, viewer, django_user_model):
     own, other = f.enterprise("BDH"), f.enterprise("DPM")
     assert get_enterprise_for_user(editor_bdh, own.pk, write=True) == own
-    assert get_enterprise_for_user(editor_bdh, other.pk) == other
-    with pytest.raises(PermissionDenied):
+    assert get_enterprise_for_user(viewer, other.pk) == other
+    # Another zone's enterprise does not exist for a zone editor, to read or to write.
+    with pytest.raises(Http404):
+        get_enterprise_for_user(editor_bdh, other.pk)
+    with pytest.raises(Http404):
         get_enterprise_for_user(editor_bdh, other.pk, write=True)
     with pytest.raises(PermissionDenied):
         get_enterprise_for_user(viewer, own.pk, write=True)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from reports import demo
 from tests import factories as f
-from zones.models import ApiToken
+from zones.models import ApiToken, Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -60,16 +60,29 @@ def test_enterprises_are_paginated_with_their_figures(client, viewer):
     assert (first["has_party_org"], first["reported"]) == (False, True)
 
 
-def test_zone_editor_tokens_see_only_their_zones(client, editor_bdh):
+def test_a_zone_editors_token_sees_every_zones_indicators_but_only_their_enterprises(client, editor_bdh):
     f.report(f.enterprise("BDH"), "2024S1", workers=10)
     f.report(f.enterprise("DPM"), "2024S1", workers=20)
     _token, key = ApiToken.issue(user=editor_bdh, name="board script")
-    own = get(client, "api-indicators", key, period="2024").json()
-    assert own["zones"] == ["BDH"]
-    assert own["indicators"]["workers"] == 10
-    forbidden = get(client, "api-indicators", key, period="2024", zone="DPM")
+    province = get(client, "api-indicators", key, period="2024").json()
+    assert (province["zones"], province["indicators"]["workers"]) == ([], 30)  # no zone: the province
+    assert get(client, "api-indicators", key, period="2024", zone="DPM").json()["indicators"]["workers"] == 20
+    assert [z["code"] for z in get(client, "api-zones", key).json()["zones"]] == ["BDH", "BEZ", "DPM", "TL"]
+    assert get(client, "api-enterprises", key, period="2024").json()["count"] == 1  # their own zone's
+    forbidden = get(client, "api-enterprises", key, period="2024", zone="DPM")
     assert forbidden.status_code == 403
-    assert forbidden.json() == {"status": 403, "error": "You may not see zone(s) DPM."}
+    assert forbidden.json() == {"status": 403, "error": "You may not see the enterprises of zone(s) DPM."}
+
+
+def test_a_token_restricted_to_zones_sees_those_zones_only(client, viewer):
+    f.report(f.enterprise("BDH"), "2024S1", workers=10)
+    f.report(f.enterprise("DPM"), "2024S1", workers=20)
+    token, key = ApiToken.issue(user=viewer, name="BDH dashboard")
+    token.zones.set(Zone.objects.filter(code="BDH"))
+    own = get(client, "api-indicators", key, period="2024").json()
+    assert (own["zones"], own["indicators"]["workers"]) == (["BDH"], 10)
+    forbidden = get(client, "api-indicators", key, period="2024", zone="DPM")
+    assert forbidden.json() == {"status": 403, "error": "This token may not see zone(s) DPM."}
     assert [z["code"] for z in get(client, "api-zones", key).json()["zones"]] == ["BDH"]
     assert get(client, "api-enterprises", key, period="2024").json()["count"] == 1
 

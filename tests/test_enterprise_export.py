@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from reports import demo
 from reports.models import ExportLog
 from tests import factories as f
+from zones.roles import ensure_role_groups
 
 pytestmark = pytest.mark.django_db
 
@@ -65,10 +66,22 @@ def test_names_that_look_like_formulas_are_neutralized(client, administrator):
     assert rows[0][1] == "'=cmd|'/c calc'!A1"
 
 
-def test_export_needs_the_export_permission(client, viewer, editor_bdh):
-    for user in (viewer, editor_bdh):
-        client.force_login(user)
-        assert client.get(reverse("enterprise-export", args=["csv"]), {"period": "2024"}).status_code == 403
+def test_export_needs_the_export_permission_which_viewers_hold_and_editors_do_not(client, viewer, editor_bdh):
+    client.force_login(editor_bdh)
+    assert client.get(reverse("enterprise-export", args=["csv"]), {"period": "2024"}).status_code == 403
+    client.force_login(viewer)
+    assert client.get(reverse("enterprise-export", args=["csv"]), {"period": "2024"}).status_code == 200
+
+
+def test_an_administrator_can_withdraw_downloads_from_a_role(client, django_user_model):
+    from django.contrib.auth.models import Group, Permission
+
+    Group.objects.get(name="viewer").permissions.remove(Permission.objects.get(codename="export_reports"))
+    ensure_role_groups()  # refreshing the roles (every migrate) does not give it back
+    user = django_user_model.objects.create_user("staff", password="x")
+    user.groups.add(Group.objects.get(name="viewer"))
+    client.force_login(user)
+    assert client.get(reverse("enterprise-export", args=["csv"]), {"period": "2024"}).status_code == 403
 
 
 def test_bad_filter_gets_400_with_the_field_named(client, administrator):

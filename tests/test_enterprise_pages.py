@@ -53,13 +53,20 @@ def small(db):
 # --- who may see it ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["viewer", "editor_bdh", "administrator"])
-def test_every_role_sees_the_table_and_any_enterprise_read_only(client, request, who, small):
+@pytest.mark.parametrize("who", ["viewer", "administrator"])
+def test_viewers_and_administrators_see_the_table_and_any_enterprise_read_only(client, request, who, small):
     client.force_login(request.getfixturevalue(who))
     assert client.get(LIST).status_code == 200
     response = client.get(reverse("enterprise-detail", args=[small["neither"].pk]))  # a DPM enterprise
     assert response.status_code == 200
     assert response.content.decode().count('method="post"') == 2  # only the logout and the language switcher
+
+
+def test_an_editor_lists_and_opens_only_the_enterprises_of_their_zones(client, editor_bdh, small):
+    client.force_login(editor_bdh)
+    listed_zones = set(client.get(LIST).context["filter"].qs.values_list("zone__code", flat=True))
+    assert listed_zones == {"BDH"}
+    assert client.get(reverse("enterprise-detail", args=[small["neither"].pk])).status_code == 404  # DPM
 
 
 def test_a_user_without_a_role_is_refused(client, django_user_model, small):

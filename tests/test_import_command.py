@@ -99,3 +99,32 @@ def test_the_exit_status_tells_success(tmp_path):
     good = manage("import_returns", str(EXAMPLE))
     assert good.returncode == 0, good.stderr
     assert "thêm mới 4 báo cáo" in good.stdout
+
+
+def test_dry_run_prints_every_changed_cell_and_what_the_file_clears(tmp_path):
+    first = import_row(workers="48", union_members="40", party_members="7")
+    run(str(write_csv(tmp_path / "a.csv", [first])))
+    second = import_row(workers="1.200", union_members="", party_members="7")
+    changed = write_csv(tmp_path / "b.csv", [second])
+    out, _err = run(str(changed), "--dry-run")
+    assert out.splitlines() == [
+        "Would import 1 rows: 0 returns created, 1 updated, 0 unchanged; 0 enterprises created, 0 updated; "
+        "0 party organizations and 0 grassroots unions created.",
+        "Recorded figures this file clears: 1. An empty cell means “not reported” and replaces the recorded "
+        "value; fill such cells in if their figures still hold.",
+        "line 2, 5300100001, 2024S1: workers 48 → 1,200; union members 40 → (empty)",
+    ]
+    assert Return.objects.get().workers == 48
+
+
+def test_the_first_1000_bad_rows_are_printed_then_how_many_more(tmp_path):
+    rows = [import_row(tax_code=f"53009{i:05d}", workers="x") for i in range(1003)]
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"1003 error\(s\) in 1003 row\(s\); nothing was imported"):
+        call_command("import_returns", str(write_csv(tmp_path / "bad.csv", rows)), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 1001
+    assert lines[999].endswith("bad.csv: line 1001, column workers: “x” is not a whole number.")
+    assert lines[1000].endswith(
+        "bad.csv: …and 3 more problems in 3 more rows, listed once these are corrected."
+    )

@@ -240,7 +240,7 @@ BAD_ROWS = {
         "(2024Q1 to 2024Q4).",
     ),
     "not an integer": (import_row(workers="12.5"), "workers", "“12.5” is not a whole number."),
-    "thousands separator": (import_row(workers="1.234"), "workers", "“1.234” is not a whole number."),
+    "decimal comma": (import_row(workers="1,5"), "workers", "“1,5” is not a whole number."),
     "negative": (import_row(party_members="-3"), "party_members", "-3 is negative: a count is 0 or more."),
     "union members above workers": (
         import_row(workers="10", union_members="11"),
@@ -269,10 +269,15 @@ BAD_ROWS = {
     ),
     "missing name": (import_row(name=""), "name", "This value is required."),
     "missing workers": (import_row(workers=""), "workers", "This value is required."),
-    "date not ISO": (
-        import_row(union_founded="01/03/2018"),
+    "not a date": (
+        import_row(union_founded="31/02/2018"),
         "union_founded",
-        "“01/03/2018” is not a date: write it as YYYY-MM-DD (for example 2024-06-25).",
+        "“31/02/2018” is not a date: write it as DD/MM/YYYY or YYYY-MM-DD (for example 25/06/2024).",
+    ),
+    "month first": (
+        import_row(union_founded="03/25/2018"),
+        "union_founded",
+        "“03/25/2018” is not a date: write it as DD/MM/YYYY or YYYY-MM-DD (for example 25/06/2024).",
     ),
     "founding date in the future": (
         import_row(union_founded="2025-01-01"),

@@ -155,7 +155,7 @@ def test_the_preview_shows_updates_and_unchanged_rows(client, editor_bdh, tmp_pa
     html = client.get(reverse("import-preview", args=[token])).content.decode()
     assert "Returns to update (1)" in html
     assert "Returns left unchanged (1)" in html
-    assert "<td>workers</td>" in html
+    assert "<td><span>Workers: 48 → 60</span></td>" in html  # the field's name, old -> new
 
 
 def test_a_file_that_changes_nothing_offers_no_confirmation(client, administrator):

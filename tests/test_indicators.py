@@ -324,12 +324,6 @@ def test_targets_of_several_zones_are_summed_only_when_each_has_one():
     assert both["target_new_union_members_pct"] == Decimal("40.0")
 
 
-def test_zero_target_gives_a_null_percentage():
-    f.report(f.enterprise(), "2024S1", workers=50, new_union_members=30)
-    f.target(0)
-    assert compute(Y2024)["target_new_union_members_pct"] is None
-
-
 # --- reporting rate -----------------------------------------------------------------------------
 
 

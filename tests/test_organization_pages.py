@@ -37,13 +37,21 @@ def association(db):
     return cell
 
 
-@pytest.mark.parametrize("who", ["viewer", "editor_bdh", "editor_dpm", "administrator"])
-def test_every_role_sees_the_organization_pages(client, request, who, association):
+@pytest.mark.parametrize("who", ["viewer", "administrator"])
+def test_viewers_and_administrators_see_the_organization_pages(client, request, who, association):
     client.force_login(request.getfixturevalue(who))
     assert client.get(LIST).status_code == 200
     response = client.get(reverse("organization-detail", args=[association.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('method="post"') == 2  # read-only: logout, language switcher
+
+
+def test_an_organization_of_another_body_is_not_a_zone_editors_to_see(client, editor_bdh, association):
+    """Hosted outside every enterprise, it counts as outside every zone: listed and opened by viewers
+    and administrators only."""
+    client.force_login(editor_bdh)
+    assert association.pk not in [o.pk for o in client.get(LIST).context["page"]]
+    assert client.get(reverse("organization-detail", args=[association.pk])).status_code == 404
 
 
 def test_a_user_without_a_role_is_refused(client, django_user_model, association):

@@ -2,7 +2,8 @@
 
 The objects live in BDH. "editor_own" edits BDH; "editor_other" edits DPM only. A write that is
 allowed must change the database; one that is refused must answer 403 (the login page for
-anonymous users) and change nothing.
+anonymous users) and change nothing. An enterprise (or organization) a role may not see at all
+answers 404, to reads and writes alike: another zone's, for an editor (DOMAIN.md "Access").
 """
 
 import datetime as dt
@@ -21,6 +22,8 @@ from zones.models import Zone
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "viewer", "editor_own", "editor_other", "administrator")
+OTHER_ZONE = ("editor_other",)  # a BDH object, for an editor of DPM
+EDITORS = ("editor_own", "editor_other")  # an organization of another body: outside every zone
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Case:
     effect: Any = None  # a callable whose value changes when the POST was carried out
     refused_status: int = 403
     page_scope: str = ""  # who may open the page, when it differs from who may write
+    hidden_from: tuple[str, ...] = ()  # roles for which the object does not exist (404)
 
 
 @pytest.fixture
@@ -74,12 +78,14 @@ def build_cases(w) -> dict[str, Case]:
             "zone",
             {**enterprise_data, "version": 1},
             lambda: Enterprise.objects.get(pk=e.pk).name,
+            hidden_from=OTHER_ZONE,
         ),
         "enterprise-close": Case(
             reverse("enterprise-close", args=[e.pk]),
             "zone",
             {"closed_on": "2024-12-31", "version": 1},
             lambda: Enterprise.objects.get(pk=e.pk).closed_on,
+            hidden_from=OTHER_ZONE,
         ),
         "period-grid-start": Case(reverse("period-grid-start"), "editors"),
         "period-grid": Case(
@@ -102,13 +108,18 @@ def build_cases(w) -> dict[str, Case]:
             lambda: PeriodLock.objects.filter(pk=w["lock"].pk).exists(),
         ),
         "organization-entry": Case(reverse("organization-entry"), "editors"),
-        "enterprise-organizations": Case(reverse("enterprise-organizations", args=[e.pk]), "zone"),
-        "enterprise-history": Case(reverse("enterprise-history", args=[e.pk]), "read"),
+        "enterprise-organizations": Case(
+            reverse("enterprise-organizations", args=[e.pk]), "zone", hidden_from=OTHER_ZONE
+        ),
+        "enterprise-history": Case(
+            reverse("enterprise-history", args=[e.pk]), "read", hidden_from=OTHER_ZONE
+        ),
         "party-org-found": Case(
             reverse("party-org-found", args=[bare.pk]),
             "zone",
             {"name": "Chi bộ", "level": "cell", "founded_on": "2024-01-10", "founding_members": 3},
             lambda: PartyOrganization.objects.filter(host_enterprise=bare).count(),
+            hidden_from=OTHER_ZONE,
         ),
         "party-org-found-body": Case(
             reverse("party-org-found-body"),
@@ -127,42 +138,49 @@ def build_cases(w) -> dict[str, Case]:
             "zone",
             {"since": "2024-01-01"},
             lambda: org.levels.count(),
+            hidden_from=OTHER_ZONE,
         ),
         "party-org-dissolve": Case(
             reverse("party-org-dissolve", args=[org.pk]),
             "zone",
             {"dissolved_on": "2024-06-01"},
             lambda: PartyOrganization.objects.get(pk=org.pk).dissolved_on,
+            hidden_from=OTHER_ZONE,
         ),
         "host-body-upgrade": Case(
             reverse("party-org-upgrade", args=[w["association"].pk]),
             "admin",  # another body is outside every zone
             {"since": "2024-01-01"},
             lambda: w["association"].levels.count(),
+            hidden_from=EDITORS,
         ),
         "union-found": Case(
             reverse("union-found", args=[bare.pk]),
             "zone",
             {"founded_on": "2024-01-10", "founding_members": 5},
             lambda: GrassrootsUnion.objects.filter(enterprise=bare).count(),
+            hidden_from=OTHER_ZONE,
         ),
         "union-dissolve": Case(
             reverse("union-dissolve", args=[union.pk]),
             "zone",
             {"dissolved_on": "2024-06-01"},
             lambda: GrassrootsUnion.objects.get(pk=union.pk).dissolved_on,
+            hidden_from=OTHER_ZONE,
         ),
         "enterprise-attach": Case(
             reverse("enterprise-attach", args=[bare.pk]),
             "zone",
             {"organization": w["association"].pk},
             lambda: Attachment.objects.filter(enterprise=bare).exists(),
+            hidden_from=OTHER_ZONE,
         ),
         "enterprise-detach": Case(
             reverse("enterprise-detach", args=[w["attached"].pk]),
             "zone",
             {},
             lambda: Attachment.objects.filter(enterprise=w["attached"]).exists(),
+            hidden_from=OTHER_ZONE,
         ),
     }
 
@@ -236,6 +254,14 @@ def test_permission_matrix(world, login, name, role):
     case = build_cases(world)[name]
     client = login(role)
     may = allowed(case.scope, role)
+    if role in case.hidden_from:
+        if name not in POST_ONLY:
+            assert client.get(case.url).status_code == 404
+        if case.data is not None:
+            before = case.effect()
+            assert client.post(case.url, case.data).status_code == 404
+            assert case.effect() == before
+        return
     if name not in POST_ONLY:
         page_ok = allowed(case.page_scope or case.scope, role)
         assert_status(client.get(case.url), role, 200 if page_ok else 403)
@@ -275,7 +301,8 @@ def test_enterprises_outside_every_zone_are_for_administrators(client, editor_bd
     outside = f.enterprise(None, name="Outside")
     url = reverse("enterprise-organizations", args=[outside.pk])
     client.force_login(editor_bdh)
-    assert client.get(url).status_code == 403
-    assert client.get(reverse("enterprise-edit", args=[outside.pk])).status_code == 403
+    # Enterprises outside every zone are not a zone editor's to see: they do not exist for them.
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("enterprise-edit", args=[outside.pk])).status_code == 404
     client.force_login(administrator)
     assert client.get(url).status_code == 200

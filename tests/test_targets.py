@@ -105,7 +105,8 @@ def test_editing_a_target_into_another_ones_scope_is_refused(client, administrat
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("value", "-1", "Ensure this value is greater than or equal to 0."),
+        ("value", "-1", "A target is a positive whole number: 1 or more."),
+        ("value", "0", "A target is a positive whole number: 1 or more."),
         ("value", "many", "Enter a whole number."),
         ("year", "1999", "Ensure this value is greater than or equal to 2000."),
         ("indicator", "profits", "Select a valid choice. profits is not one of the available choices."),

@@ -1,8 +1,13 @@
-"""Who may see and change what: the one place every view, export and API call asks.
+"""Who may see and change what: the one policy (DOMAIN.md "Access") every page, export and API call
+asks, directly or through the access queries each app builds on it.
 
-- viewers (provincial staff) read every zone and change nothing;
-- zone editors read every zone and change only the zones they are bound to (ZoneEditor);
-- administrators read and change everything, enterprises outside every zone included;
+- every role sees the indicators of every zone (the province's picture is shared);
+- enterprise-level rows and pages of a zone (and of enterprises outside every zone) are visible to
+  viewers and administrators, and to that zone's editors; another zone's enterprise page is 404 for
+  an editor, and pages show an editor no link they would refuse;
+- writes: the zone's editors and administrators (outside every zone: administrators);
+- downloads: whoever holds the ``reports.export_reports`` permission (viewers' and administrators'
+  groups by default; an administrator can withdraw it from a role);
 - a logged-in user with none of these roles sees nothing (403).
 """
 
@@ -20,6 +25,35 @@ from zones.roles import Role, role_of
 
 def can_view(user) -> bool:
     return role_of(user) is not None
+
+
+def enterprise_zone_ids(user) -> set[int] | None:
+    """The zones whose enterprise-level rows the user may see: ``None`` for every zone and the
+    enterprises outside them (viewers, administrators), else a zone editor's own zones (no role: none).
+    Looked up once per user object."""
+    role = role_of(user)
+    if role in (Role.VIEWER, Role.ADMINISTRATOR):
+        return None
+    if role is None:
+        return set()
+    if not hasattr(user, "_coverage_enterprise_zones"):
+        user._coverage_enterprise_zones = set(user.zone_assignments.values_list("zone_id", flat=True))
+    return user._coverage_enterprise_zones
+
+
+def can_see_enterprises(user, zone: Zone | None) -> bool:
+    """Whether the user may see the enterprise rows and pages of ``zone`` (None: outside every zone)."""
+    ids = enterprise_zone_ids(user)
+    return ids is None or (zone is not None and zone.pk in ids)
+
+
+def can_list_scope(user, codes: list[str] | None, zone_ids_by_code: dict[str, int]) -> bool:
+    """Whether a list of the scope's enterprises (``codes``; None: the province) shows the user every
+    enterprise a figure of the scope counts: the dashboard links to it only then."""
+    ids = enterprise_zone_ids(user)
+    if ids is None:
+        return True
+    return codes is not None and all(zone_ids_by_code.get(code) in ids for code in codes)
 
 
 def editable_zones(user):

@@ -162,6 +162,13 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    zones = models.ManyToManyField(
+        Zone,
+        blank=True,
+        related_name="+",
+        verbose_name=_("zones"),
+        help_text=_("Empty: everything its user may see. Otherwise only these zones, indicators included."),
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -188,12 +195,17 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, key: str):
-        """The active token's user for a clear key, or None."""
+        """The active token for a clear key, or None."""
         token = cls.objects.active().select_related("user").filter(key_hash=cls.digest(key or "")).first()
         if token is None:
             return None
         cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        return token.user
+        return token
+
+    def zone_codes(self) -> set[str] | None:
+        """The zones the token is restricted to, or None when it sees what its user sees."""
+        codes = {zone.code for zone in self.zones.all()}
+        return codes or None
 
     def revoke(self) -> None:
         if self.revoked_at is None:

@@ -56,6 +56,7 @@ ROLE_PERMISSIONS = {
 
 # Permissions that are not about one model's rows (app_label, codename).
 EXTRA_PERMISSIONS = {
+    Role.VIEWER: [("reports", "export_reports")],
     Role.ADMINISTRATOR: [
         ("reports", "export_reports"),
         ("zones", "add_apitoken"),
@@ -65,6 +66,12 @@ EXTRA_PERMISSIONS = {
 }
 
 
+# Rights an administrator may withdraw from a role (in the admin, on the role's group): a migration
+# grants them once (reports/migrations/0007_grant_exports.py), and refreshing the groups keeps
+# whatever the group holds of them, never giving a withdrawn one back.
+WITHDRAWABLE = {("reports", "export_reports")}
+
+
 def ensure_role_groups(**kwargs):
     """Create or refresh the role groups; connected to post_migrate so a fresh database has them."""
     from django.contrib.auth.models import Group, Permission
@@ -72,6 +79,7 @@ def ensure_role_groups(**kwargs):
 
     for role, apps in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role.value)
+        held = set(group.permissions.values_list("content_type__app_label", "codename"))
         wanted = []
         for models_ in apps.values():
             for model, actions in models_.items():
@@ -79,6 +87,9 @@ def ensure_role_groups(**kwargs):
         perms = Permission.objects.filter(content_type__app_label__in=list(apps), codename__in=wanted)
         extra = Q()
         for app_label, codename in EXTRA_PERMISSIONS.get(role, []):
+            if (app_label, codename) not in WITHDRAWABLE:
+                extra |= Q(content_type__app_label=app_label, codename=codename)
+        for app_label, codename in held & WITHDRAWABLE:
             extra |= Q(content_type__app_label=app_label, codename=codename)
         if extra:
             perms = perms | Permission.objects.filter(extra)

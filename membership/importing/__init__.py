@@ -4,11 +4,14 @@ Three steps, each usable alone, one module each (each imports only the ones befo
 
 1. ``reader``: ``read_table(path)`` reads a CSV or XLSX file into a ``Table`` of plain strings.
 2. ``planner``: ``plan_import(table, user=...)`` checks every row (parsed on its own in ``rows``,
-   then against what ``existing`` loads from the database) and plans the writes; it never writes.
+   then against what ``existing`` loads from the database; organizations in ``organizations``) and
+   plans the writes as an ``ImportPlan`` (``plan``); it never writes.
 3. ``writer``: ``apply_plan(plan, user=...)`` writes a plan with bulk statements and history rows;
-   ``import_file()`` runs the three in one transaction, all or nothing.
+   ``import_file()`` runs the three in one transaction, all or nothing; ``apply_checked_plan()``
+   writes a plan kept since a preview if the data it was made from has not changed.
 
 ``messages`` holds what the import says: its messages, ``ImportFileError`` and ``RowError``.
+``pending`` keeps uploads and their checked plans between the preview and the confirmation.
 """
 
 from membership.importing.messages import (
@@ -17,6 +20,7 @@ from membership.importing.messages import (
     BAD_DATE,
     BAD_TAX_CODE,
     CELL_WITHOUT_HEADER,
+    CLEARS_FIGURES,
     CONCURRENT_CHANGE,
     DISSOLVED_BEFORE_PERIOD_END,
     DUPLICATE_COLUMN,
@@ -30,9 +34,11 @@ from membership.importing.messages import (
     INCONSISTENT_ENTERPRISE,
     MERGED,
     MISSING_COLUMN,
+    MORE_ERRORS,
     NAME_TOO_LONG,
     NO_DATA_ROWS,
     NO_SHEET,
+    NOT_COLLECTED,
     NOT_CSV,
     NOT_UTF8,
     NOT_XLSX,
@@ -40,25 +46,32 @@ from membership.importing.messages import (
     PARTY_ORG_LEVEL_DIFFERS,
     PARTY_ORG_OTHER_DATE,
     PERIOD_CLOSED,
+    PLAN_OUTDATED,
+    ROW_CHANGES,
     TOO_MANY_ROWS,
     UNION_OTHER_DATE,
     UNKNOWN_COLUMN,
     UNKNOWN_ZONE,
     UNSUPPORTED_TYPE,
+    WORKERS_BELOW_UNION_MEMBERS,
     ZIP_BOMB,
     ZONE_NOT_YOURS,
     ImportFileError,
     RowError,
 )
-from membership.importing.planner import (
+from membership.importing.organizations import PARTY_ORG_NAME_PREFIX, UNION_NAME_PREFIX
+from membership.importing.plan import (
     CREATE,
-    PARTY_ORG_NAME_PREFIX,
+    MAX_ERROR_ROWS,
     UNCHANGED,
-    UNION_NAME_PREFIX,
     UPDATE,
+    CellChange,
     ImportPlan,
     RowPlan,
+)
+from membership.importing.planner import (
     plan_import,
+    plan_is_current,
 )
 from membership.importing.reader import (
     COLUMNS,
@@ -69,11 +82,15 @@ from membership.importing.reader import (
     read_table,
 )
 from membership.importing.rows import (
+    COLUMN_GROUPS,
     FIGURES,
     NAME_MAX_LENGTH,
+    PARTY_ORG_NAMES,
 )
 from membership.importing.writer import (
     BATCH_SIZE,
+    StalePlan,
+    apply_checked_plan,
     apply_plan,
     import_file,
 )
@@ -85,9 +102,12 @@ __all__ = [
     "BAD_TAX_CODE",
     "BATCH_SIZE",
     "CELL_WITHOUT_HEADER",
+    "CLEARS_FIGURES",
     "COLUMNS",
+    "COLUMN_GROUPS",
     "CONCURRENT_CHANGE",
     "CREATE",
+    "CellChange",
     "DISSOLVED_BEFORE_PERIOD_END",
     "DUPLICATE_COLUMN",
     "DUPLICATE_ROW",
@@ -102,10 +122,13 @@ __all__ = [
     "INCONSISTENT_ENTERPRISE",
     "ImportFileError",
     "ImportPlan",
+    "MAX_ERROR_ROWS",
     "MERGED",
     "MISSING_COLUMN",
+    "MORE_ERRORS",
     "NAME_MAX_LENGTH",
     "NAME_TOO_LONG",
+    "NOT_COLLECTED",
     "NOT_CSV",
     "NOT_UTF8",
     "NOT_XLSX",
@@ -113,12 +136,16 @@ __all__ = [
     "NO_SHEET",
     "OUTSIDE_ZONES_ADMIN_ONLY",
     "PARTY_ORG_LEVEL_DIFFERS",
+    "PARTY_ORG_NAMES",
     "PARTY_ORG_NAME_PREFIX",
     "PARTY_ORG_OTHER_DATE",
     "PERIOD_CLOSED",
+    "PLAN_OUTDATED",
     "REQUIRED_COLUMNS",
     "RowError",
+    "ROW_CHANGES",
     "RowPlan",
+    "StalePlan",
     "TOO_MANY_ROWS",
     "Table",
     "UNCHANGED",
@@ -128,11 +155,14 @@ __all__ = [
     "UNKNOWN_ZONE",
     "UNSUPPORTED_TYPE",
     "UPDATE",
+    "WORKERS_BELOW_UNION_MEMBERS",
     "ZIP_BOMB",
     "ZONE_NOT_YOURS",
+    "apply_checked_plan",
     "apply_plan",
     "import_file",
     "megabytes",
     "plan_import",
+    "plan_is_current",
     "read_table",
 ]

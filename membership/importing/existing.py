@@ -3,12 +3,14 @@
 The checks compare every row with the stored enterprise, its returns, its party organizations and
 unions, and the closed periods. ``_Existing.load`` reads all of them in a few chunked queries rather
 than a few per row; the chunk size follows the database's limit on parameters per statement, which
-the writer obeys too.
+the writer obeys too. ``digest()`` sums what was read up in one string: a plan kept between the
+preview and the confirmation is still right as long as a fresh load gives the same digest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -45,6 +47,7 @@ class _Stored(NamedTuple):
     name: str
     zone_id: int | None
     ownership: str
+    version: int
 
 
 @dataclass
@@ -52,8 +55,8 @@ class _Existing:
     """What the database already holds for the file's tax codes, loaded in chunked queries."""
 
     enterprises: dict[str, _Stored] = field(default_factory=dict)
-    # enterprise id -> period -> (return id, its figures in the order of FIGURES)
-    returns: dict[int, dict[str, tuple[int, tuple]]] = field(default_factory=lambda: defaultdict(dict))
+    # enterprise id -> period -> (return id, its version, its figures in the order of FIGURES)
+    returns: dict[int, dict[str, tuple[int, int, tuple]]] = field(default_factory=lambda: defaultdict(dict))
     party_orgs: dict[int, list[_Org]] = field(default_factory=lambda: defaultdict(list))
     unions: dict[int, list[_Org]] = field(default_factory=lambda: defaultdict(list))
     locks: dict[int, list[tuple[Period, str]]] = field(default_factory=lambda: defaultdict(list))
@@ -64,15 +67,15 @@ class _Existing:
         chunk = min(10_000, _max_params() - 10)
         for codes in _chunks(sorted(tax_codes), chunk):
             found = Enterprise.objects.order_by().filter(tax_code__in=codes)
-            for values in found.values_list("tax_code", "id", "name", "zone_id", "ownership"):
+            for values in found.values_list("tax_code", "id", "name", "zone_id", "ownership", "version"):
                 existing.enterprises[values[0]] = _Stored(*values[1:])
         ids = sorted(e.id for e in existing.enterprises.values())
         for chunk_ids in _chunks(ids, chunk):
             returns = Return.objects.order_by().filter(enterprise_id__in=chunk_ids)
-            for enterprise_id, period, pk, *figures in returns.values_list(
-                "enterprise_id", "period", "id", *FIGURES
+            for enterprise_id, period, pk, version, *figures in returns.values_list(
+                "enterprise_id", "period", "id", "version", *FIGURES
             ):
-                existing.returns[enterprise_id][period] = (pk, tuple(figures))
+                existing.returns[enterprise_id][period] = (pk, version, tuple(figures))
             orgs = PartyOrganization.objects.order_by().filter(host_enterprise_id__in=chunk_ids)
             for org in orgs.prefetch_related("levels"):
                 levels = sorted((level.since, level.level) for level in org.levels.all())
@@ -84,6 +87,17 @@ class _Existing:
         for zone_id, code, period in PeriodLock.objects.values_list("zone_id", "zone__code", "period"):
             existing.locks[zone_id].append((_period(period), code))
         return existing
+
+    def digest(self) -> str:
+        """A fingerprint of everything loaded, the same for the same data whatever the query order."""
+        parts = (
+            sorted(self.enterprises.items()),
+            sorted((e, sorted(by_period.items())) for e, by_period in self.returns.items()),
+            sorted((e, sorted(map(repr, orgs))) for e, orgs in self.party_orgs.items()),
+            sorted((e, sorted(map(repr, unions))) for e, unions in self.unions.items()),
+            sorted((z, sorted(map(repr, closed))) for z, closed in self.locks.items()),
+        )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _chunks(items: list, size: int):

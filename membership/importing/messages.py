@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import parsing
+
 EMPTY_FILE = gettext_lazy("The file is empty.")
 NO_DATA_ROWS = gettext_lazy("The file has a header row but no data rows.")
 FILE_TOO_LARGE = gettext_lazy(
@@ -47,7 +49,7 @@ UNKNOWN_ZONE = gettext_lazy(
     "or leave it empty for an enterprise outside every zone."
 )
 BAD_CHOICE = gettext_lazy("“%(value)s” is not one of: %(choices)s.")
-BAD_DATE = gettext_lazy("“%(value)s” is not a date: write it as YYYY-MM-DD (for example 2024-06-25).")
+BAD_DATE = parsing.NOT_A_DATE
 DUPLICATE_ROW = gettext_lazy("Enterprise %(tax_code)s already has a row for %(period)s on line %(line)s.")
 FILE_OVERLAP = gettext_lazy("The period %(period)s overlaps %(other)s on line %(line)s of this file.")
 INCONSISTENT_ENTERPRISE = gettext_lazy(
@@ -81,6 +83,26 @@ DISSOLVED_BEFORE_PERIOD_END = gettext_lazy(
 UNION_OTHER_DATE = gettext_lazy(
     "The enterprise's grassroots union was founded on %(existing)s, not %(value)s. "
     "Correct the date, or record the change in the app."
+)
+NOT_COLLECTED = {
+    "party": gettext_lazy("Zone %(zone)s does not collect party figures: leave this cell empty."),
+    "union": gettext_lazy("Zone %(zone)s does not collect union figures: leave this cell empty."),
+}
+WORKERS_BELOW_UNION_MEMBERS = gettext_lazy(
+    "%(workers)s workers are fewer than the %(union_members)s union members recorded for %(period)s: "
+    "correct the workers, or give the union members in a union_members column."
+)
+CLEARS_FIGURES = gettext_lazy(
+    "Recorded figures this file clears: %(count)s. An empty cell means “not reported” and replaces "
+    "the recorded value; fill such cells in if their figures still hold."
+)
+ROW_CHANGES = gettext_lazy("line %(line)s, %(tax_code)s, %(period)s: %(changes)s")
+MORE_ERRORS = gettext_lazy(
+    "…and %(errors)s more problems in %(rows)s more rows, listed once these are corrected."
+)
+PLAN_OUTDATED = gettext_lazy(
+    "The recorded data changed after this preview was made (an edit or another import), so nothing "
+    "was imported. Check the preview again, then import."
 )
 CONCURRENT_CHANGE = gettext_lazy(
     "The data changed while the file was being imported; nothing was written. Import the file again."

@@ -2,119 +2,44 @@
 
 ``plan_import(table, user=...)`` parses the rows (``rows``), loads what the database holds for their
 tax codes (``existing``), then checks each enterprise's rows together: one name, zone and ownership
-per enterprise in a file, no two overlapping periods, only zones the user may edit, no change to a
-closed period, organizations that exist when a row says they do. What survives becomes an
-``ImportPlan``: the rows to create, the rows to update and the changed zones and years. It never
-writes; ``writer.apply_plan`` does.
+per enterprise in a file, no two overlapping periods, only zones the user may edit and figures their
+zones collect, no change to a closed period, organizations that exist when a row says they do, and
+the rules between figures over the values the return will hold (a column the file lacks keeps its
+recorded value, and still counts). What survives becomes an ``ImportPlan`` (``plan``). It never
+writes; ``writer.apply_plan`` does. ``plan_is_current`` tells whether a plan kept since still holds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.periods import Period
 from enterprises import locks
 from enterprises.models import OVERLAP_MESSAGE
-from membership.importing.existing import _Existing, _Org
+from membership.importing.existing import _Existing
 from membership.importing.messages import (
-    DISSOLVED_BEFORE_PERIOD_END,
     DUPLICATE_ROW,
     ENTERPRISE_NOT_YOURS,
     FILE_OVERLAP,
-    FOUNDED_AFTER_PERIOD,
     INCONSISTENT_ENTERPRISE,
+    NOT_COLLECTED,
     OUTSIDE_ZONES_ADMIN_ONLY,
-    PARTY_ORG_LEVEL_DIFFERS,
-    PARTY_ORG_OTHER_DATE,
     PERIOD_CLOSED,
-    UNION_OTHER_DATE,
+    WORKERS_BELOW_UNION_MEMBERS,
     ZONE_NOT_YOURS,
-    RowError,
 )
+from membership.importing.organizations import plan_party_org, plan_union
+from membership.importing.plan import CREATE, UNCHANGED, UPDATE, CellChange, ImportPlan, RowPlan
 from membership.importing.reader import Table
-from membership.importing.rows import FIGURES, _bounds, _overlap, _parse_row, _period, _Row
-from membership.models import PartyOrgLevel
+from membership.importing.rows import COLUMN_GROUPS, FIGURES, _overlap, _parse_row, _period, _Row
 from zones.access import can_edit_zone
 from zones.models import Zone
 from zones.roles import Role, role_of
-
-CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
-
-# Names given to organizations the import creates (names are data, in the province's language).
-PARTY_ORG_NAME_PREFIX = {PartyOrgLevel.CELL: "Chi bộ", PartyOrgLevel.COMMITTEE: "Đảng bộ"}
-UNION_NAME_PREFIX = "Công đoàn cơ sở"
-
-
-@dataclass
-class RowPlan:
-    """What importing one valid row does: to its return (``action``) and to its enterprise."""
-
-    line: int
-    tax_code: str
-    name: str
-    period: str
-    action: str
-    changes: tuple[str, ...] = ()
-    enterprise_action: str = ""  # CREATE or UPDATE on the enterprise's first row, else ""
-
-
-@dataclass
-class ImportPlan:
-    """Every error, or everything the import would write (nothing is written while errors exist).
-
-    New rows are plain dicts keyed by column (tax codes stand for enterprises not yet created);
-    changed rows are their new values by id.
-    """
-
-    errors: list[RowError] = field(default_factory=list)
-    rows: list[RowPlan] = field(default_factory=list)
-    new_enterprises: list[dict] = field(default_factory=list)
-    changed_enterprises: dict[int, dict] = field(default_factory=dict)  # id -> new values
-    enterprise_fields: set[str] = field(default_factory=set)
-    new_returns: list[dict] = field(default_factory=list)
-    changed_returns: dict[int, dict] = field(default_factory=dict)  # id -> new figures
-    return_fields: set[str] = field(default_factory=set)
-    new_party_orgs: list[dict] = field(default_factory=list)
-    new_unions: list[dict] = field(default_factory=list)
-    enterprise_ids: dict[str, int] = field(default_factory=dict)  # of the existing enterprises named
-    # What the writes change in the figures, for the pre-aggregated summary (reports.summary): the
-    # zones touched, the years of their changed returns, and the first year from which every year
-    # changes (a new enterprise, a zone or ownership change, a new organization).
-    dirty_zones: set[int | None] = field(default_factory=set)
-    dirty_years: set[int] = field(default_factory=set)
-    dirty_from: int | None = None
-    applied: bool = False
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            "returns_created": len(self.new_returns),
-            "returns_updated": len(self.changed_returns),
-            "returns_unchanged": sum(1 for row in self.rows if row.action == UNCHANGED),
-            "enterprises_created": len(self.new_enterprises),
-            "enterprises_updated": len(self.changed_enterprises),
-            "party_orgs_created": len(self.new_party_orgs),
-            "unions_created": len(self.new_unions),
-        }
-
-    @property
-    def has_changes(self) -> bool:
-        return any(count for name, count in self.counts.items() if name != "returns_unchanged")
-
-    def summary(self) -> str:
-        return (
-            _(
-                "%(returns_created)s returns created, %(returns_updated)s updated, %(returns_unchanged)s "
-                "unchanged; %(enterprises_created)s enterprises created, %(enterprises_updated)s updated; "
-                "%(party_orgs_created)s party organizations and %(unions_created)s grassroots unions created."
-            )
-            % self.counts
-        )
 
 
 class _Access:
@@ -123,6 +48,7 @@ class _Access:
     def __init__(self, user, zones):
         self.user = user
         self.unrestricted = user is None or role_of(user) == Role.ADMINISTRATOR
+        self.editable, self.outside = set(), True
         if not self.unrestricted:
             # can_edit_zone costs a query: ask once per zone, not once per row.
             self.editable = {zone.id for zone in zones if can_edit_zone(user, zone)}
@@ -137,6 +63,20 @@ class _Access:
     def respects_locks(self) -> bool:
         return locks.binds(self.user)
 
+    def __repr__(self) -> str:
+        return repr((self.unrestricted, sorted(self.editable), self.outside, self.respects_locks))
+
+
+@dataclass
+class _Context:
+    """What every enterprise's checks read: the plan being built, the database, the user, the file."""
+
+    plan: ImportPlan
+    existing: _Existing
+    access: _Access
+    zones: dict[int, Zone]  # by id
+    columns: frozenset[str]
+
 
 def plan_import(table: Table, *, user=None, today: dt.date | None = None) -> ImportPlan:
     """Check every row of ``table`` and work out the writes; reads the database, never writes it.
@@ -145,23 +85,42 @@ def plan_import(table: Table, *, user=None, today: dt.date | None = None) -> Imp
     command line, which may import everything. ``today`` bounds dates (default: the local date).
     Costs a query per zone for a zone editor, plus about four per 10,000 tax codes.
     """
-    plan = ImportPlan(errors=list(table.errors))
-    if plan.errors:
+    plan = ImportPlan()
+    if table.errors:
+        plan.set_errors(table.errors)
         return plan  # a header or cell-level problem makes row checks meaningless
     today = today or timezone.localdate()
     zones = {zone.code: zone for zone in Zone.objects.all()}
     rows = [_parse_row(line, cells, zones, today) for line, cells in table.rows]
-    existing = _Existing.load({row.tax_code for row in rows if row.tax_code})
+    plan.tax_codes = frozenset(row.tax_code for row in rows if row.tax_code)
+    existing = _Existing.load(plan.tax_codes)
     access = _Access(user, zones.values())
+    # Taken before planning: planning adds the organizations it would create to what was loaded.
+    plan.digest = _digest(existing, zones.values(), access)
+    context = _Context(plan, existing, access, {z.id: z for z in zones.values()}, table.columns)
     groups = defaultdict(list)
     for row in rows:
         if row.tax_code:
             groups[row.tax_code].append(row)
-    zone_codes = {zone.id: zone.code for zone in zones.values()}
     for tax_code, group in groups.items():
-        _plan_enterprise(plan, tax_code, group, existing, access, zone_codes)
-    plan.errors = sorted((e for row in rows for e in row.errors), key=lambda e: e.line)
+        _plan_enterprise(context, tax_code, group)
+    plan.set_errors([e for row in rows for e in row.errors])
     return plan
+
+
+def plan_is_current(plan: ImportPlan, *, user=None) -> bool:
+    """Whether the database and the user's rights are still what ``plan`` was made from.
+
+    Costs what planning costs in queries, without reading or parsing the file again.
+    """
+    zones = list(Zone.objects.all())
+    existing = _Existing.load(set(plan.tax_codes))
+    return _digest(existing, zones, _Access(user, zones)) == plan.digest
+
+
+def _digest(existing: _Existing, zones, access: _Access) -> str:
+    collected = sorted((z.id, z.code, z.collects_party, z.collects_union) for z in zones)
+    return hashlib.sha256(f"{existing.digest()}|{collected}|{access!r}".encode()).hexdigest()
 
 
 def _display(value) -> str:
@@ -170,18 +129,8 @@ def _display(value) -> str:
     return getattr(value, "code", value)
 
 
-def _plan_enterprise(
-    plan: ImportPlan,
-    tax_code: str,
-    rows: list[_Row],
-    existing: _Existing,
-    access: _Access,
-    zone_codes: dict[int, str],
-) -> None:
-    """Check and plan the rows of one enterprise, in file order."""
-    current = existing.enterprises.get(tax_code)
-
-    # One name, zone and ownership per enterprise in a file: the first valid value sets it.
+def _first_values(rows: list[_Row]) -> dict[str, tuple[int, object]]:
+    """One name, zone and ownership per enterprise in a file: the first valid value sets it."""
     first: dict[str, tuple[int, object]] = {}
     for row in rows:
         for column, valid, value in (
@@ -202,165 +151,198 @@ def _plan_enterprise(
                     "column": column,
                 }
                 row.error(column, message)
+    return first
 
-    # Who may import what.
+
+def _check_access(context: _Context, tax_code: str, rows: list[_Row], current) -> None:
+    access = context.access
     for row in rows:
         if row.zone_ok and not access.may_edit(row.zone.id if row.zone else None):
             if row.zone:
                 row.error("zone", ZONE_NOT_YOURS % {"zone": row.zone.code})
             else:
                 row.error("zone", OUTSIDE_ZONES_ADMIN_ONLY)
+        elif "zone" not in context.columns and current is None and not access.may_edit(None):
+            row.error("zone", OUTSIDE_ZONES_ADMIN_ONLY)  # without a zone column, new means outside
         if current and not access.may_edit(current.zone_id):
-            zone = zone_codes[current.zone_id] if current.zone_id else _("no zone")
+            zone = context.zones[current.zone_id].code if current.zone_id else _("no zone")
             row.error("tax_code", ENTERPRISE_NOT_YOURS % {"tax_code": tax_code, "zone": zone})
 
-    if len(first) < 3:
+
+def _uncollected(zone: Zone | None) -> list[tuple[str, str]]:
+    """(column, group) of the columns whose group the zone does not collect (none outside every zone)."""
+    if zone is None:
+        return []
+    return [(column, group) for column, group in COLUMN_GROUPS.items() if not zone.collects_group(group)]
+
+
+def _check_collected(row: _Row, zone: Zone | None, uncollected: list[tuple[str, str]]) -> None:
+    """A zone that does not collect a group refuses its figures; its empty cells change nothing."""
+    for column, group in uncollected:
+        if column in row.given:
+            row.error(column, NOT_COLLECTED[group] % {"zone": zone.code})
+        row.figures.pop(column, None)
+
+
+@dataclass
+class _Enterprise:
+    """One enterprise of the file while its rows are planned: its values, and what its rows add."""
+
+    tax_code: str
+    values: dict  # name, zone_id, ownership as the import leaves them
+    current: object  # the recorded enterprise (existing._Stored), or None for a new one
+    returns: dict  # its recorded returns by period
+    orgs: list  # its party organizations, recorded and planned
+    unions: list  # its grassroots unions, recorded and planned
+    seen: dict = field(default_factory=dict)  # period -> line of the file's rows so far
+    new_orgs: list = field(default_factory=list)
+    new_unions: list = field(default_factory=list)
+
+
+def _plan_enterprise(context: _Context, tax_code: str, rows: list[_Row]) -> None:
+    """Check and plan the rows of one enterprise, in file order."""
+    plan, existing = context.plan, context.existing
+    current = existing.enterprises.get(tax_code)
+    first = _first_values(rows)
+    _check_access(context, tax_code, rows, current)
+    if "name" not in first or "ownership" not in first:
         return  # the enterprise itself is unusable; its rows' errors say why
-    name, zone, ownership = (first[column][1] for column in ("name", "zone", "ownership"))
-    values = {"name": name, "zone_id": zone.id if zone else None, "ownership": ownership}
-    enterprise_action, changed = "", []
-    if current is None:
-        enterprise_action = CREATE
+    if "zone" in first:
+        zone_id = first["zone"][1].id if first["zone"][1] else None
+    elif "zone" in context.columns:
+        return  # every zone cell of the enterprise is wrong
     else:
-        plan.enterprise_ids[tax_code] = current.id
-        changed = [column for column in values if getattr(current, column) != values[column]]
-        enterprise_action = UPDATE if changed else ""
-
-    stored = existing.returns.get(current.id, {}) if current else {}
-    orgs = existing.party_orgs.get(current.id, []) if current else []
-    unions = existing.unions.get(current.id, []) if current else []
-    lock_zones = {z for z in (zone.id if zone else None, current.zone_id if current else None) if z}
-    seen: dict[Period, int] = {}
-    new_orgs, new_unions, planned = [], [], 0
+        zone_id = current.zone_id if current else None  # no zone column: the zone stays
+    values = {"name": first["name"][1], "zone_id": zone_id, "ownership": first["ownership"][1]}
+    changed = [c for c in values if current and getattr(current, c) != values[c]]
+    key = current.id if current else None
+    enterprise = _Enterprise(
+        tax_code,
+        values,
+        current,
+        returns=existing.returns.get(key, {}),
+        orgs=existing.party_orgs.get(key, []),
+        unions=existing.unions.get(key, []),
+    )
+    enterprise_action = CREATE if current is None else UPDATE if changed else ""
+    enterprise_cells = tuple(_enterprise_change(context, c, current, values) for c in changed)
+    zone, planned = context.zones.get(zone_id), []
+    uncollected = _uncollected(zone)
     for row in rows:
-        if row.period is None:
-            continue
-        period = str(row.period)
-        if row.period in seen:
-            message = DUPLICATE_ROW % {"tax_code": tax_code, "period": period, "line": seen[row.period]}
-            row.error("period", message)
-            continue
-        clash = next((p for p in seen if _overlap(p, row.period)), None)
-        seen[row.period] = row.line
-        if clash:
-            row.error("period", FILE_OVERLAP % {"period": period, "other": clash, "line": seen[clash]})
-            continue
-        clash = next((p for p in stored if p != period and _overlap(_period(p), row.period)), None)
-        if clash:
-            row.error("period", OVERLAP_MESSAGE % {"period": period, "other": clash})
-            continue
-        _plan_party_org(new_orgs, row, tax_code, name, orgs)
-        _plan_union(new_unions, row, tax_code, name, unions)
-
-        stored_return = stored.get(period)
-        if stored_return is None:
-            action, changes = CREATE, ()
-        else:
-            old = dict(zip(FIGURES, stored_return[1], strict=True))
-            changes = tuple(f for f in FIGURES if old[f] != row.figures[f])
-            action = UPDATE if changes else UNCHANGED
-        if action != UNCHANGED and access.respects_locks:
-            for zone_id in lock_zones:
-                for closed, code in existing.locks.get(zone_id, []):
-                    if _overlap(closed, row.period):
-                        message = PERIOD_CLOSED % {"period": period, "closed": closed, "zone": code}
-                        row.error("period", message)
-        if row.errors:
-            continue
-        if action == CREATE:
-            plan.new_returns.append({"tax_code": tax_code, "period": period, **row.figures})
-        elif action == UPDATE:
-            plan.changed_returns[stored_return[0]] = dict(row.figures)
-            plan.return_fields.update(changes)
-        plan.rows.append(RowPlan(row.line, tax_code, name, period, action, changes, enterprise_action))
-        enterprise_action = ""
-        planned += 1
-        if action != UNCHANGED:
-            plan.dirty_years.add(row.period.year)
-
+        _check_collected(row, zone, uncollected)
+        if (planned_row := _plan_row(context, enterprise, row)) is not None:
+            planned.append(planned_row)
     # What the enterprise's valid rows need (so that a preview with errors counts the valid rows only).
     if not planned:
         return
+    planned[0].enterprise_action = enterprise_action
+    planned[0].cells = enterprise_cells + planned[0].cells
+    plan.rows += planned
     if current is None:
         plan.new_enterprises.append({"tax_code": tax_code, **values})
-    elif changed:
+    else:
+        plan.enterprise_ids[tax_code] = current.id
+    if changed:
         plan.changed_enterprises[current.id] = values
+        plan.versions[("enterprise", current.id)] = current.version
         plan.enterprise_fields.update(column.removesuffix("_id") for column in changed)
-    plan.new_party_orgs += new_orgs
-    plan.new_unions += new_unions
+    plan.new_party_orgs += enterprise.new_orgs
+    plan.new_unions += enterprise.new_unions
+    _mark_dirty(plan, current, values, changed, enterprise.new_orgs + enterprise.new_unions)
 
+
+def _enterprise_change(context: _Context, column: str, current, values: dict) -> CellChange:
+    old, new = getattr(current, column), values[column]
+    if column == "zone_id":
+        return CellChange("zone", _zone_code(context, old), _zone_code(context, new))
+    return CellChange(column, old, new)
+
+
+def _zone_code(context: _Context, zone_id: int | None) -> str | None:
+    return context.zones[zone_id].code if zone_id else None
+
+
+def _plan_row(context: _Context, enterprise: _Enterprise, row: _Row) -> RowPlan | None:
+    """Check one row's period, organizations and figures; its RowPlan, or None if it has errors."""
+    if row.period is None or not _period_free(enterprise, row):
+        return None
+    name = enterprise.values["name"]
+    plan_party_org(enterprise.new_orgs, row, enterprise.tax_code, name, enterprise.orgs)
+    plan_union(enterprise.new_unions, row, enterprise.tax_code, name, enterprise.unions)
+    period = str(row.period)
+    stored = enterprise.returns.get(period)  # (id, version, figures) or None
+    old = dict(zip(FIGURES, stored[2], strict=True)) if stored else dict.fromkeys(FIGURES)
+    new = {**old, **row.figures}  # a column the file lacks keeps its recorded value
+    _check_stored_union_members(row, old, new)
+    changes = tuple(f for f in FIGURES if old[f] != new[f])
+    action = CREATE if stored is None else UPDATE if changes else UNCHANGED
+    if action != UNCHANGED:
+        _check_locks(context, row, enterprise)
+    if row.errors:
+        return None
+    plan = context.plan
+    if action == CREATE:
+        plan.new_returns.append({"tax_code": enterprise.tax_code, "period": period, **new})
+    elif action == UPDATE:
+        plan.changed_returns[stored[0]] = {f: new[f] for f in changes}
+        plan.versions[("return", stored[0])] = stored[1]
+        plan.return_fields.update(changes)
+    if action != UNCHANGED:
+        plan.dirty_years.add(row.period.year)
+    cells = tuple(CellChange(f, old[f], new[f]) for f in changes)
+    plan.cleared += sum(1 for cell in cells if cell.clears)
+    updated = changes if action == UPDATE else ()
+    return RowPlan(row.line, enterprise.tax_code, name, period, action, updated, cells=cells)
+
+
+def _period_free(enterprise: _Enterprise, row: _Row) -> bool:
+    """No other row of the file, and no other recorded return, for a period overlapping the row's."""
+    period, seen = str(row.period), enterprise.seen
+    if row.period in seen:
+        values = {"tax_code": enterprise.tax_code, "period": period, "line": seen[row.period]}
+        row.error("period", DUPLICATE_ROW % values)
+        return False
+    clash = next((p for p in seen if _overlap(p, row.period)), None)
+    seen[row.period] = row.line
+    if clash:
+        row.error("period", FILE_OVERLAP % {"period": period, "other": clash, "line": seen[clash]})
+        return False
+    clash = next((p for p in enterprise.returns if p != period and _overlap(_period(p), row.period)), None)
+    if clash:
+        row.error("period", OVERLAP_MESSAGE % {"period": period, "other": clash})
+        return False
+    return True
+
+
+def _check_stored_union_members(row: _Row, old: dict, new: dict) -> None:
+    """Union members stay within workers when the file gives workers but not union members."""
+    if "union_members" in row.figures or row.failed("workers"):
+        return  # the row's own cells were checked together when it was parsed
+    workers, members = new["workers"], old["union_members"]
+    if workers is not None and members is not None and members > workers:
+        values = {"workers": workers, "union_members": members, "period": row.period}
+        row.error("workers", WORKERS_BELOW_UNION_MEMBERS % values)
+
+
+def _check_locks(context: _Context, row: _Row, enterprise: _Enterprise) -> None:
+    """A closed period of the enterprise's zone (recorded or new) is closed to the importing editor."""
+    if not context.access.respects_locks:
+        return
+    current = enterprise.current
+    zones = {z for z in (enterprise.values["zone_id"], current.zone_id if current else None) if z}
+    for zone_id in zones:
+        for closed, code in context.existing.locks.get(zone_id, []):
+            if _overlap(closed, row.period):
+                values = {"period": row.period, "closed": closed, "zone": code}
+                row.error("period", PERIOD_CLOSED % values)
+
+
+def _mark_dirty(plan: ImportPlan, current, values: dict, changed: list[str], new_orgs: list[dict]) -> None:
     plan.dirty_zones.add(values["zone_id"])
-    firsts = [o["founded_on"].year for o in new_orgs + new_unions]
+    firsts = [o["founded_on"].year for o in new_orgs]
     if current is None or {"zone_id", "ownership"} & set(changed):
         firsts.append(0)  # an enterprise with no establishment date counts in every period
         if current is not None:
             plan.dirty_zones.add(current.zone_id)
     if firsts:
         plan.dirty_from = min(firsts + ([plan.dirty_from] if plan.dirty_from is not None else []))
-
-
-def _level_label(level: str | None) -> str:
-    return str(PartyOrgLevel(level).label) if level else _("organization of unrecorded level")
-
-
-def _exists_at_end(row: _Row, org: _Org, column: str) -> bool:
-    """An organization a row names must exist at the end of the row's period."""
-    end = _bounds(row.period)[1]
-    if org.founded_on > end:
-        row.error(
-            column, FOUNDED_AFTER_PERIOD % {"founded": org.founded_on, "period": row.period, "end": end}
-        )
-        return False
-    if org.dissolved_on and org.dissolved_on <= end:
-        row.error(column, DISSOLVED_BEFORE_PERIOD_END % {"dissolved": org.dissolved_on, "period": row.period})
-        return False
-    return True
-
-
-def _plan_party_org(created: list[dict], row: _Row, tax_code: str, name: str, orgs: list[_Org]) -> None:
-    """Create the enterprise's party organization if it has none; never change or dissolve one."""
-    if not row.party_org or row.party_org_founded is None:
-        return  # "not reported"
-    founded = row.party_org_founded
-    org = next((o for o in orgs if o.founded_on == founded), None)
-    if org is None:
-        active = next((o for o in orgs if o.dissolved_on is None), None)
-        if active:
-            message = PARTY_ORG_OTHER_DATE % {"existing": active.founded_on, "value": founded}
-            row.error("party_org_founded", message)
-            return
-        org = _Org(founded, None, [(founded, row.party_org)])
-        orgs.append(org)
-        created.append(
-            {
-                "tax_code": tax_code,
-                "name": f"{PARTY_ORG_NAME_PREFIX[row.party_org]} {name}"[:255],
-                "founded_on": founded,
-                "level": row.party_org,
-            }
-        )
-    if not _exists_at_end(row, org, "party_org_founded"):
-        return
-    level = org.level_on(_bounds(row.period)[1])
-    if level != row.party_org:
-        values = {"existing": _level_label(level), "period": row.period, "value": _level_label(row.party_org)}
-        row.error("party_org", PARTY_ORG_LEVEL_DIFFERS % values)
-
-
-def _plan_union(created: list[dict], row: _Row, tax_code: str, name: str, unions: list[_Org]) -> None:
-    """Create the enterprise's grassroots union if it has none with that founding date."""
-    founded = row.union_founded
-    if founded is None:
-        return  # "not reported"
-    union = next((u for u in unions if u.founded_on == founded), None)
-    if union is None:
-        active = next((u for u in unions if u.dissolved_on is None), None)
-        if active:
-            row.error("union_founded", UNION_OTHER_DATE % {"existing": active.founded_on, "value": founded})
-            return
-        union = _Org(founded)
-        unions.append(union)
-        created.append(
-            {"tax_code": tax_code, "name": f"{UNION_NAME_PREFIX} {name}"[:255], "founded_on": founded}
-        )
-    _exists_at_end(row, union, "union_founded")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -61,10 +60,11 @@ COLUMNS = (
     "admitted_to_party",
     "awareness_class_attendees",
     "proposed_for_admission",
+    "union_members_left",
 )
-# Columns the header must name. `zone` is among them although its cells may be empty: a missing
-# column would silently move every enterprise of the file out of its zone.
-REQUIRED_COLUMNS = ("period", "tax_code", "name", "zone", "ownership", "workers")
+# Columns the header must name. Any other column may be left out: what it would hold stays as it is
+# recorded (an absent `zone` keeps each known enterprise in its zone).
+REQUIRED_COLUMNS = ("period", "tax_code", "name", "ownership", "workers")
 EXAMPLE_ROW = {
     "period": "2024S1",
     "tax_code": "5300100001",
@@ -82,15 +82,20 @@ EXAMPLE_ROW = {
     "admitted_to_party": "1",
     "awareness_class_attendees": "4",
     "proposed_for_admission": "2",
+    "union_members_left": "1",
 }
 
 
 @dataclass
 class Table:
-    """A file's non-blank data rows as ``(line, {column: text})``, and its header or cell problems."""
+    """A file's non-blank data rows as ``(line, {column: text})``, and its header or cell problems.
+
+    ``columns`` are the known columns the header names: a row's dict has a key for each of them.
+    """
 
     rows: list[tuple[int, dict[str, str]]]
     errors: list[RowError] = field(default_factory=list)
+    columns: frozenset[str] = frozenset(COLUMNS)
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -131,7 +136,7 @@ def read_table(path: Path | str, *, filename: str | None = None, max_rows: int |
     else:
         if is_zip:
             raise ImportFileError(NOT_CSV)
-        sheet = _read_csv(path.read_bytes(), max_rows)
+        sheet = _read_csv(path, max_rows)
     return _table(sheet)
 
 
@@ -143,36 +148,47 @@ def megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".removesuffix(".0")
 
 
-def _read_csv(raw: bytes, max_rows: int) -> _Sheet:
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+def _read_csv(path: Path, max_rows: int) -> _Sheet:
+    """Stream the file row by row: memory follows the rows kept, never the whole file's text."""
+    with path.open("rb") as stream:
+        head = stream.read(64 * 1024)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ImportFileError(NOT_UTF8 % {"line": 1})
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(NOT_UTF8 % {"line": raw[: error.start].count(b"\n") + 1}) from None
-    if "\x00" in text:
-        raise ImportFileError(NOT_CSV)
-    if not text.strip():
-        raise ImportFileError(EMPTY_FILE)
     # Spreadsheet programs in locales with a decimal comma (Vietnamese among them) write semicolons.
     # Column names contain neither, so the header line tells which one the file uses.
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    first_line = head.split(b"\n", 1)[0]
+    delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
     sheet = _Sheet()
     data_rows = 0
-    try:
-        # A row's line is its position, as a spreadsheet shows it (a quoted cell may span lines).
-        for line, cells in enumerate(reader, start=1):
-            cells = [cell.strip() for cell in cells]
-            if line > 1 and any(cells):
-                data_rows += 1
-                if data_rows > max_rows:
-                    raise ImportFileError(TOO_MANY_ROWS % {"limit": max_rows})
-            sheet.rows.append((line, cells))
-    except csv.Error as error:
-        raise ImportFileError(BAD_CSV % {"reason": f"line {reader.line_num}: {error}"}) from None
+    with path.open("rb") as stream:
+        physical = _decoded_lines(stream)
+        reader = csv.reader(physical, delimiter=delimiter, strict=True)
+        try:
+            # A row's line is its position, as a spreadsheet shows it (a quoted cell may span lines).
+            for line, cells in enumerate(reader, start=1):
+                cells = [cell.strip() for cell in cells]
+                if any("\x00" in cell for cell in cells):
+                    raise ImportFileError(NOT_CSV)
+                if line > 1 and any(cells):
+                    data_rows += 1
+                    if data_rows > max_rows:
+                        raise ImportFileError(TOO_MANY_ROWS % {"limit": max_rows})
+                sheet.rows.append((line, cells))
+        except csv.Error as error:
+            raise ImportFileError(BAD_CSV % {"reason": f"line {reader.line_num}: {error}"}) from None
+    if not any(any(cells) for _line, cells in sheet.rows):
+        raise ImportFileError(EMPTY_FILE)
     return sheet
+
+
+def _decoded_lines(stream):
+    """The file's lines as text, decoded one at a time, so a bad byte is reported on its own line."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    for number, raw in enumerate(stream, start=1):
+        try:
+            yield decoder.decode(raw)
+        except UnicodeDecodeError:
+            raise ImportFileError(NOT_UTF8 % {"line": number}) from None
 
 
 def _check_zip(path: Path) -> None:
@@ -307,19 +323,20 @@ def _table(sheet: _Sheet) -> Table:
         for column in REQUIRED_COLUMNS
         if column not in seen
     ]
+    present = frozenset(seen & set(COLUMNS))
     rows = []
     for line, cells in sheet.rows[1:]:
         if not any(cells):
             continue  # blank lines (often at the end of a sheet) are no rows
-        values = {}
+        values = dict.fromkeys(present, "")  # a short row's missing cells are empty
         for index, text in enumerate(cells, start=1):
             name = names[index - 1] if index <= len(names) else ""
-            if name in COLUMNS:
-                values.setdefault(name, text)
+            if name in present:
+                values[name] = text  # a repeated column is an error on line 1: nothing is imported
             elif text and not name:
                 errors.append(RowError(line, get_column_letter(index), str(CELL_WITHOUT_HEADER)))
         rows.append((line, values))
     if not rows and not errors:
         raise ImportFileError(NO_DATA_ROWS)
     errors.sort(key=lambda e: e.line)
-    return Table(rows=rows, errors=errors)
+    return Table(rows=rows, errors=errors, columns=present)

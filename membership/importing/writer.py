@@ -4,7 +4,7 @@
 history row django-simple-history keeps for it, attributed to the importing user, and then tells the
 readers of the figures what changed (``figures_changed``): bulk writes send no model signals.
 ``import_file()`` reads, plans and writes in one transaction: every row is written, or (on any
-error) none.
+error) none. ``apply_checked_plan()`` writes a plan kept since a preview, if it still holds.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from core.text import fold
 from enterprises.models import Enterprise, Return
 from membership.importing.existing import _chunks, _max_params
 from membership.importing.messages import CONCURRENT_CHANGE, ImportFileError
-from membership.importing.planner import ImportPlan, plan_import
+from membership.importing.plan import ImportPlan
+from membership.importing.planner import plan_import, plan_is_current
 from membership.importing.reader import read_table
 from membership.importing.rows import FIGURES, _bounds, _period
 from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel
@@ -32,13 +33,19 @@ from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizat
 BATCH_SIZE = 1000
 
 
+class StalePlan(Exception):
+    """A row the plan changes was saved by someone else after the plan was made."""
+
+
 def apply_plan(plan: ImportPlan, *, user=None) -> None:
     """Write a plan without errors in one transaction, each written row with its history row.
 
     New rows go in as multi-row INSERTs built here: the ORM's bulk_create spends most of a large
     import's time turning model instances into SQL (measured in docs/benchmarks.md). Their history
-    rows are those ``simple_history.utils.bulk_create_with_history`` writes. Changed rows go through
-    ``bulk_update_with_history``. All history rows name ``user`` and one moment.
+    rows are those ``simple_history.utils.bulk_create_with_history`` writes, so that the first later
+    edit of an imported row reads as a difference in the audit trail. Changed rows go through
+    ``bulk_update_with_history``. All history rows name ``user`` and one moment. Raises
+    ``StalePlan`` (and writes nothing) if a row to change has a newer version than the plan saw.
     """
     if plan.errors:
         raise ValueError("a plan with errors cannot be applied")
@@ -51,7 +58,7 @@ def apply_plan(plan: ImportPlan, *, user=None) -> None:
         created = writer.insert(Enterprise, new, key=("tax_code",))
         ids = plan.enterprise_ids | dict(zip((row["tax_code"] for row in new), created, strict=True))
         if plan.changed_enterprises:
-            enterprises = _instances(Enterprise, plan.changed_enterprises)
+            enterprises = _instances(Enterprise, plan.changed_enterprises, plan.versions)
             for enterprise in enterprises:
                 for name, value in plan.changed_enterprises[enterprise.id].items():
                     setattr(enterprise, name, value)
@@ -107,7 +114,7 @@ def apply_plan(plan: ImportPlan, *, user=None) -> None:
             )
         writer.insert(Return, returns, key=("enterprise_id", "period"))
         if plan.changed_returns:
-            returns = _instances(Return, plan.changed_returns)
+            returns = _instances(Return, plan.changed_returns, plan.versions)
             for ret in returns:
                 for name, value in plan.changed_returns[ret.id].items():
                     setattr(ret, name, value)
@@ -122,12 +129,19 @@ def apply_plan(plan: ImportPlan, *, user=None) -> None:
     plan.applied = True
 
 
-def _instances(model, ids) -> list:
-    """The rows with these ids as model instances, for bulk_update_with_history."""
+def _instances(model, ids, versions: dict) -> list:
+    """The rows with these ids as model instances, for bulk_update_with_history, locked until the
+    transaction ends (on databases that lock rows); StalePlan if one moved on since the plan."""
     chunk = min(10_000, _max_params() - 10)
-    return [
-        obj for part in _chunks(sorted(ids), chunk) for obj in model.objects.order_by().filter(pk__in=part)
+    objs = [
+        obj
+        for part in _chunks(sorted(ids), chunk)
+        for obj in model.objects.order_by().select_for_update().filter(pk__in=part)
     ]
+    key = model._meta.model_name
+    if len(objs) != len(ids) or any(obj.version != versions.get((key, obj.pk), obj.version) for obj in objs):
+        raise StalePlan
+    return objs
 
 
 class _Writer:
@@ -233,7 +247,24 @@ def import_file(
             plan = plan_import(table, user=user, today=today)
             if not plan.errors and not dry_run:
                 apply_plan(plan, user=user)
-    except IntegrityError:
+    except (IntegrityError, StalePlan):
         # Someone else wrote the same enterprise or return between our reads and our writes.
         raise ImportFileError(CONCURRENT_CHANGE) from None
     return plan
+
+
+def apply_checked_plan(plan: ImportPlan, *, user=None) -> bool:
+    """Write a plan made earlier (at a preview) without reading its file again, all or nothing.
+
+    Returns False, writing nothing, when the data or the user's rights changed since the plan was
+    made (``planner.plan_is_current``): the plan must be made again. Raises ``ImportFileError`` when
+    someone writes the same rows at the same moment.
+    """
+    try:
+        with transaction.atomic():
+            if not plan_is_current(plan, user=user):
+                return False
+            apply_plan(plan, user=user)
+    except (IntegrityError, StalePlan):
+        raise ImportFileError(CONCURRENT_CHANGE) from None
+    return True

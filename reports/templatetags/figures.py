@@ -29,3 +29,9 @@ def keep_query(context, *dropped):
 def plotly_locale():
     """The JSON that static/js/charts.js reads to speak the page's language."""
     return json_script(locale_config(), "plotly-locale")
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (None when absent)."""
+    return mapping.get(key)

@@ -1,14 +1,22 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from membership.importing import ImportFileError, import_file
+from membership.importing import (
+    CLEARS_FIGURES,
+    MORE_ERRORS,
+    ROW_CHANGES,
+    ImportFileError,
+    ImportPlan,
+    import_file,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Import enterprise returns from a CSV (UTF-8) or XLSX file, all or nothing: on any bad row "
-        "nothing is written, every bad row is printed with its line, column and reason, and the "
-        "command exits with status 1."
+        "nothing is written, every bad row is printed with its line, column and reason (the first "
+        "1,000 rows' errors, then how many more), and the command exits with status 1. With "
+        "--dry-run (or -v 2) every changed cell is printed as old → new."
     )
 
     def add_arguments(self, parser):
@@ -22,7 +30,7 @@ class Command(BaseCommand):
             help="import as this user: only their zones may be imported, and the audit trail names them",
         )
 
-    def handle(self, *args, file, dry_run, user, **options):
+    def handle(self, *args, file, dry_run, user, verbosity=1, **options):
         importer = None
         if user:
             importer = get_user_model().objects.filter(username=user).first()
@@ -35,9 +43,30 @@ class Command(BaseCommand):
         except ImportFileError as error:
             raise CommandError(f"{file}: {error.message}") from None
         if plan.errors:
-            for error in plan.errors:
-                self.stderr.write(f"{file}: {error}")
-            rows = len({e.line for e in plan.errors})
-            raise CommandError(f"{len(plan.errors)} error(s) in {rows} row(s); nothing was imported.")
+            self._errors(file, plan)
         verb = "Would import" if dry_run else "Imported"
         self.stdout.write(f"{verb} {len(plan.rows)} rows: {plan.summary()}")
+        if plan.cleared:
+            self.stdout.write(str(CLEARS_FIGURES % {"count": plan.cleared}))
+        if dry_run or verbosity >= 2:
+            self._changes(plan)
+
+    def _errors(self, file, plan: ImportPlan):
+        for error in plan.errors:
+            self.stderr.write(f"{file}: {error}")
+        if plan.hidden_errors:
+            more = MORE_ERRORS % {"errors": plan.hidden_errors, "rows": plan.hidden_error_rows}
+            self.stderr.write(f"{file}: {more}")
+        raise CommandError(f"{plan.error_count} error(s) in {plan.error_rows} row(s); nothing was imported.")
+
+    def _changes(self, plan: ImportPlan):
+        for row in plan.rows:
+            if row.cells:
+                changes = "; ".join(str(cell) for cell in row.cells)
+                values = {
+                    "line": row.line,
+                    "tax_code": row.tax_code,
+                    "period": row.period,
+                    "changes": changes,
+                }
+                self.stdout.write(str(ROW_CHANGES % values))

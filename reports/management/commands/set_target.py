@@ -14,8 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--zone", metavar="CODE", help="a zone code; omit for the province")
 
     def handle(self, *args, indicator, year, value, zone, **options):
-        if value < 0:
-            raise CommandError("--value must be a whole number >= 0.")
+        if value < 1:
+            raise CommandError(
+                f"--value must be a positive whole number (1 or more), not {value}: "
+                "a target of 0 would make every percentage of it meaningless."
+            )
         if not 1900 <= year <= 2200:
             raise CommandError("--year must be a year such as 2024.")
         zone_obj = None

@@ -1,0 +1,160 @@
+"""What a checked file would do: the ``ImportPlan`` the planner makes and the writer applies.
+
+A plan is plain data (it is kept on disk between the preview and the confirmation): the errors, a
+``RowPlan`` per valid row with every cell it changes as a ``CellChange`` (old -> new), and the rows
+to create and update. People read the changes with the fields' verbose names, never the raw keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from enterprises.models import Enterprise, Ownership, Return
+from membership.importing.messages import RowError
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+# The errors of this many bad rows are kept; the others are only counted (a file of 200,000 bad rows
+# must not become 200,000 messages in memory, on a page or in a terminal).
+MAX_ERROR_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """One cell a row changes: a figure of the return, or the enterprise's name, zone or ownership."""
+
+    field: str
+    old: object
+    new: object
+
+    @property
+    def label(self) -> str:
+        model = Return if field_of_return(self.field) else Enterprise
+        return str(model._meta.get_field(self.field).verbose_name)
+
+    @property
+    def old_text(self) -> str:
+        return _shown(self.field, self.old)
+
+    @property
+    def new_text(self) -> str:
+        return _shown(self.field, self.new)
+
+    @property
+    def clears(self) -> bool:
+        """An empty cell over a recorded value: the figure becomes "not reported"."""
+        return self.old is not None and self.new is None
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.old_text} → {self.new_text}"
+
+
+def field_of_return(name: str) -> bool:
+    return name in Return.FIGURES
+
+
+def _shown(name: str, value) -> str:
+    if value is None or value == "":
+        return _("(empty)")
+    if name == "ownership":
+        return str(Ownership(value).label)
+    if isinstance(value, int):
+        return number_format(value, force_grouping=True)
+    return str(value)
+
+
+@dataclass
+class RowPlan:
+    """What importing one valid row does: to its return (``action``) and to its enterprise."""
+
+    line: int
+    tax_code: str
+    name: str
+    period: str
+    action: str
+    changes: tuple[str, ...] = ()  # the return's changed figures, by field name
+    enterprise_action: str = ""  # CREATE or UPDATE on the enterprise's first row, else ""
+    cells: tuple[CellChange, ...] = ()  # every changed cell, the enterprise's first (on its first row)
+
+
+@dataclass
+class ImportPlan:
+    """Every error, or everything the import would write (nothing is written while errors exist).
+
+    New rows are plain dicts keyed by column (tax codes stand for enterprises not yet created);
+    changed rows are their new values by id, and the version each had when the plan was made.
+    ``errors`` holds the errors of the first ``MAX_ERROR_ROWS`` bad rows; ``error_count`` and
+    ``error_rows`` count them all.
+    """
+
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    error_rows: int = 0
+    rows: list[RowPlan] = field(default_factory=list)
+    new_enterprises: list[dict] = field(default_factory=list)
+    changed_enterprises: dict[int, dict] = field(default_factory=dict)  # id -> new values
+    enterprise_fields: set[str] = field(default_factory=set)
+    new_returns: list[dict] = field(default_factory=list)
+    changed_returns: dict[int, dict] = field(default_factory=dict)  # id -> new figures
+    return_fields: set[str] = field(default_factory=set)
+    versions: dict[tuple[str, int], int] = field(default_factory=dict)  # (model, id) -> version seen
+    new_party_orgs: list[dict] = field(default_factory=list)
+    new_unions: list[dict] = field(default_factory=list)
+    enterprise_ids: dict[str, int] = field(default_factory=dict)  # of the existing enterprises named
+    cleared: int = 0  # recorded figures the file's empty cells clear
+    # What the plan was made from, to tell at confirmation whether it still holds (planner.digest).
+    tax_codes: frozenset[str] = frozenset()
+    digest: str = ""
+    # What the writes change in the figures, for the pre-aggregated summary (reports.summary): the
+    # zones touched, the years of their changed returns, and the first year from which every year
+    # changes (a new enterprise, a zone or ownership change, a new organization).
+    dirty_zones: set[int | None] = field(default_factory=set)
+    dirty_years: set[int] = field(default_factory=set)
+    dirty_from: int | None = None
+    applied: bool = False
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "returns_created": len(self.new_returns),
+            "returns_updated": len(self.changed_returns),
+            "returns_unchanged": sum(1 for row in self.rows if row.action == UNCHANGED),
+            "enterprises_created": len(self.new_enterprises),
+            "enterprises_updated": len(self.changed_enterprises),
+            "party_orgs_created": len(self.new_party_orgs),
+            "unions_created": len(self.new_unions),
+        }
+
+    @property
+    def has_changes(self) -> bool:
+        return any(count for name, count in self.counts.items() if name != "returns_unchanged")
+
+    @property
+    def hidden_errors(self) -> int:
+        return self.error_count - len(self.errors)
+
+    @property
+    def hidden_error_rows(self) -> int:
+        return self.error_rows - len({e.line for e in self.errors})
+
+    def set_errors(self, errors: list[RowError]) -> None:
+        """Keep the errors of the first MAX_ERROR_ROWS bad rows (by line), and count every one."""
+        errors = sorted(errors, key=lambda e: e.line)
+        lines = sorted({e.line for e in errors})
+        self.error_count, self.error_rows = len(errors), len(lines)
+        if len(lines) > MAX_ERROR_ROWS:
+            last = lines[MAX_ERROR_ROWS - 1]
+            errors = [e for e in errors if e.line <= last]
+        self.errors = errors
+
+    def summary(self) -> str:
+        return (
+            _(
+                "%(returns_created)s returns created, %(returns_updated)s updated, %(returns_unchanged)s "
+                "unchanged; %(enterprises_created)s enterprises created, %(enterprises_updated)s updated; "
+                "%(party_orgs_created)s party organizations and %(unions_created)s grassroots unions created."
+            )
+            % self.counts
+        )
