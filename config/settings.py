@@ -168,6 +168,23 @@ COVERAGE_PROVINCE = os.environ.get("COVERAGE_PROVINCE", "lao-cai")
 # threshold of the Labour Federation's plan 135/KH-TLĐ of 2021).
 UNION_ELIGIBLE_WORKERS = env_int("UNION_ELIGIBLE_WORKERS", 25)
 
+# --- E-mail: the reporting cycle's notices, reminders and scheduled reports. ---
+# The console backend prints mail in development; production sets EMAIL_BACKEND to the SMTP backend
+# and the EMAIL_* variables (docs/deployment.md). Tests use the local-memory backend.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "coverage@localhost")
+# Links in e-mails point here (no request to take the host from).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# Zone editors are reminded this many days before a deadline when enterprises have not reported.
+REPORTING_REMINDER_DAYS = env_int("REPORTING_REMINDER_DAYS", 5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -24,6 +24,8 @@ urlpatterns = [
     path("entry/", include("reports.entry_urls")),
     path("entry/organizations/", include("membership.lifecycle_urls")),
     # Coverage reports and their downloads; the read-only JSON API.
+    # The reporting cycle: what is due, each zone's status for a period, submission and approval.
+    path("reporting/", include("reports.reporting_urls")),
     path("reports/", include("reports.report_urls")),
     path("api/v1/", include("reports.api_urls")),
 ]

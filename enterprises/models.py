@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -241,6 +242,12 @@ class Return(PeriodicReturn):
         null=True,
         blank=True,
         help_text=_("Moved, resigned or died during the period."),
+    )
+    # The local day the return was first saved, by whatever path (form, grid, import, loaders): a
+    # default taken when the row is made, so bulk writes get it too and corrections keep it.
+    # Timeliness (reports.rows) compares it with the period's deadline.
+    received_on = models.DateField(
+        _("received on"), null=True, blank=True, default=timezone.localdate, editable=False
     )
 
     objects = ReturnQuerySet.as_manager()

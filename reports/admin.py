@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import ExportLog, Target
+from reports.models import (
+    DeadlineOverride,
+    DeadlineRule,
+    ExportLog,
+    ReportSubscription,
+    Target,
+    UserPreference,
+    ZonePeriod,
+)
 
 
 @admin.register(Target)
@@ -26,3 +34,48 @@ class ExportLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- The reporting cycle ----------------------------------------------------------------------
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(SimpleHistoryAdmin):
+    """One rule per period length, written by the migration: edited, never added or removed."""
+
+    list_display = ["length", "days"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeadlineOverride)
+class DeadlineOverrideAdmin(SimpleHistoryAdmin):
+    list_display = ["period", "deadline"]
+
+
+@admin.register(ZonePeriod)
+class ZonePeriodAdmin(SimpleHistoryAdmin):
+    """Read here, changed only through the reporting page's steps (which notify and lock)."""
+
+    list_display = ["period", "zone", "status", "changed_by", "changed_at"]
+    list_filter = ["status", "zone"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportSubscription)
+class ReportSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["user", "zone", "period_length", "file_format"]
+
+
+@admin.register(UserPreference)
+class UserPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]

@@ -57,6 +57,7 @@ def _changes(kind: str, tracked: str) -> dict[str, str]:
 COUNTS = {
     "enterprises": _W,
     "reporting": f"{_W} AND e.reported",
+    "reporting_on_time": f"{_W} AND e.on_time",
     "enterprises_party_tracked": _P,
     "enterprises_union_tracked": _U,
     "size_20plus": f"{_W} AND e.workers >= {SIZE_THRESHOLD}",

@@ -8,4 +8,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from reports import signals  # noqa: F401 - connects the summary's receivers
+        from reports import reporting_signals, signals  # noqa: F401 - connects the summary's receivers

@@ -259,7 +259,13 @@ class Dashboard:
                 _("Reporting rate"),
                 "reporting_rate_pct",
                 self.url(reporting="reported"),
-                _("%(n)s enterprises reported") % {"n": figure(now["reporting_enterprises"])},
+                # Completeness is the card's figure; timeliness beside it (DOMAIN.md "Reporting cycle").
+                _("%(n)s enterprises reported, %(on_time)s on time: timeliness %(timeliness)s")
+                % {
+                    "n": figure(now["reporting_enterprises"]),
+                    "on_time": figure(now["returns_on_time"]),
+                    "timeliness": pct(now["timeliness_pct"]),
+                },
                 is_pct=True,
             ),
         ]

@@ -71,6 +71,8 @@ KEYS = (
     "union_closed",
     "returns_expected",
     "returns_received",
+    "returns_on_time",
+    "timeliness_pct",
 )
 # Added to the contract: the raw parts behind some percentages, for pages and exports, and the
 # progress against the other annual targets (DOMAIN.md's target rule applied to each).
@@ -262,6 +264,8 @@ def _indicators(period: Period, sums: dict, targets: dict[str, int], groups: fro
         **{name: count[name] for name in CHANGE_KEYS},
         "returns_expected": enterprises,
         "returns_received": count["reporting"],
+        "returns_on_time": count["reporting_on_time"],
+        "timeliness_pct": percent(count["reporting_on_time"], enterprises),
         "party_members": fig["party_members"],
         "reporting_enterprises": count["reporting"],
         "without_party_presence": None if no_org is None else party_tracked - with_party_org - no_org,

@@ -46,6 +46,8 @@ INDICATOR_LABELS = {
     "union_closed": _("Closed enterprises that had a grassroots union"),
     "returns_expected": _("Returns expected"),
     "returns_received": _("Returns received"),
+    "returns_on_time": _("Returns received on time"),
+    "timeliness_pct": _("Timeliness"),
     "party_members": _("Party members"),
     "reporting_enterprises": _("Enterprises that reported"),
     "new_union_members_ytd": _("New union members since 1 January"),

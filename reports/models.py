@@ -174,3 +174,17 @@ class FlagReview(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.checked_by})"
+
+
+# The reporting cycle's records live in their own module; importing them here registers them.
+from reports.reporting_models import (  # noqa: E402, F401
+    DeadlineOverride,
+    DeadlineRule,
+    ReminderSent,
+    ReportDelivery,
+    ReportFormat,
+    ReportingStatus,
+    ReportSubscription,
+    UserPreference,
+    ZonePeriod,
+)

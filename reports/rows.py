@@ -19,7 +19,8 @@ periods they operated in and the change since the previous period. Columns (DOMA
   least one day of the return's own period;
 - ``has_party_org`` / ``has_union`` at the period's end and ``*_previous`` at the previous one's, by
   the organizations' own dates;
-- ``reported``: at least one return belongs to the period;
+- ``reported``: at least one return belongs to the period; ``on_time``: reported, and every return
+  belonging to the period received by the period's own deadline (``reports.deadlines``);
 - ``party_org_change`` / ``union_change``: ``gained``, ``lost``, ``opened``, ``closed`` or None;
 - ``new_union_bases`` / ``new_party_orgs`` founded within the period, and ``*_ytd`` since 1 January,
   while the enterprise operated.
@@ -31,13 +32,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connections, models, router
 from django_cte import CTE, with_cte
 from django_cte.raw import raw_cte_sql
 
 from core.periods import Period
 from enterprises.models import Enterprise, Return
 from membership.models import GrassrootsUnion, PartyOrganization
+from reports import deadlines
 from zones.models import Zone
 
 FLOWS = (
@@ -67,6 +69,7 @@ COLUMNS = {
     "has_union": models.BooleanField(),
     "has_union_previous": models.BooleanField(),
     "reported": models.BooleanField(),
+    "on_time": models.BooleanField(),
     "party_org_change": models.CharField(),
     "union_change": models.CharField(),
     "new_union_bases": models.IntegerField(),
@@ -89,7 +92,8 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
 
     Each table is read once: returns from 1 January to the period's end grouped by enterprise (the
     latest reported stocks picked with a window function), organizations and unions grouped by host,
-    each restricted to the scope's enterprises, so a zone's rows read only that zone.
+    each restricted to the scope's enterprises, so a zone's rows read only that zone. ``deadline``
+    (the period's, looked up when not given: one query) decides ``on_time``.
     """
     scope = scope or Scope()
     returns = Return._meta.db_table
@@ -106,6 +110,9 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
         # Rows reach back to whichever comes first: 1 January, or the previous period's end.
         "rows_from": min(previous.end, year_start - dt.timedelta(days=1)).isoformat(),
     }
+
+    deadline, deadline_params = deadlines.deadline_sql(period, connections[router.db_for_read(Return)].vendor)
+    params |= deadline_params
 
     # The scope, as a condition on the enterprise (alias ``e``) and on any table's enterprise column.
     conditions = []
@@ -204,6 +211,7 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
             (COALESCE(un.now, 0) = 1) AS has_union,
             (COALESCE(un.before, 0) = 1) AS has_union_previous,
             (COALESCE(fl.reported, 0) = 1) AS reported,
+            (COALESCE(fl.reported, 0) = 1 AND COALESCE(fl.late, 0) = 0) AS on_time,
             {change("org")} AS party_org_change, {change("un")} AS union_change,
             COALESCE(nb.new_count, 0) AS new_union_bases, COALESCE(nb.ytd_count, 0) AS new_union_bases_ytd,
             COALESCE(no.new_count, 0) AS new_party_orgs, COALESCE(no.ytd_count, 0) AS new_party_orgs_ytd
@@ -212,7 +220,9 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
         {" ".join(latest(s) for s in STOCKS)}
         LEFT JOIN (
             SELECT r.enterprise_id, {flows}, {ytd},
-                MAX(CASE WHEN r.starts_on >= %(start)s THEN 1 ELSE 0 END) AS reported
+                MAX(CASE WHEN r.starts_on >= %(start)s THEN 1 ELSE 0 END) AS reported,
+                MAX(CASE WHEN r.starts_on >= %(start)s
+                    AND (r.received_on IS NULL OR r.received_on > {deadline}) THEN 1 ELSE 0 END) AS late
             FROM {returns} r JOIN {enterprises} o ON o.id = r.enterprise_id
             WHERE r.starts_on >= %(year_start)s AND r.ends_on <= %(end)s {in_scope("r.enterprise_id")}
             GROUP BY r.enterprise_id

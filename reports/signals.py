@@ -19,11 +19,30 @@ def _year(day, default):
     return day.year if day else default
 
 
+def _zones_of(enterprise_ids) -> set:
+    ids = {pk for pk in enterprise_ids if pk is not None}
+    return set(Enterprise.objects.filter(pk__in=ids).values_list("zone_id", flat=True)) if ids else set()
+
+
+@receiver(pre_save, sender=Return)
+def remember_return(sender, instance, **kwargs):
+    """Where the return was: moving it to another enterprise or period changes both places."""
+    instance._summary_before = (
+        Return.objects.filter(pk=instance.pk).values_list("enterprise_id", "period").first()
+        if instance.pk
+        else None
+    )
+
+
 @receiver(post_save, sender=Return)
 @receiver(post_delete, sender=Return)
 def return_changed(sender, instance, **kwargs):
-    zone_id = Enterprise.objects.filter(pk=instance.enterprise_id).values_list("zone_id", flat=True).first()
-    summary.mark_dirty([zone_id], [int(instance.period[:4])])
+    places = [
+        (instance.enterprise_id, instance.period),
+        getattr(instance, "_summary_before", None) or (None, None),
+    ]
+    zones = _zones_of(enterprise_id for enterprise_id, _period in places)
+    summary.mark_dirty(zones, {int(period[:4]) for _enterprise, period in places if period})
 
 
 @receiver(pre_save, sender=Enterprise)
@@ -44,22 +63,27 @@ def enterprise_changed(sender, instance, **kwargs):
     summary.mark_dirty(zones, summary.summarized_years_from(0))
 
 
-def _organization_changed(instance, enterprise_id, dates):
-    if enterprise_id is None:
-        return  # hosted by another body: counted in no enterprise's figures
-    zone_id = Enterprise.objects.filter(pk=enterprise_id).values_list("zone_id", flat=True).first()
-    first = min(_year(d, 9999) for d in dates)
-    summary.mark_dirty([zone_id], summary.summarized_years_from(first))
+def _organization_changed(instance, enterprise_ids, dates):
+    """An organization counts in its host enterprise's figures (another body's in none): the host
+    before and after a move both change, from the first year either's dates touch."""
+    zones = _zones_of(enterprise_ids)
+    if zones:
+        first = min(_year(d, 9999) for d in dates)
+        summary.mark_dirty(zones, summary.summarized_years_from(first))
+
+
+_HOST = {PartyOrganization: "host_enterprise_id", GrassrootsUnion: "enterprise_id"}
 
 
 @receiver(pre_save, sender=PartyOrganization)
 @receiver(pre_save, sender=GrassrootsUnion)
 def remember_dates(sender, instance, **kwargs):
     before = (
-        sender.objects.filter(pk=instance.pk).values("founded_on", "dissolved_on").first()
+        sender.objects.filter(pk=instance.pk).values("founded_on", "dissolved_on", _HOST[sender]).first()
         if instance.pk
         else None
     )
+    instance._summary_host = before.pop(_HOST[sender]) if before else None
     instance._summary_dates = list(before.values()) if before else []
 
 
@@ -67,14 +91,15 @@ def remember_dates(sender, instance, **kwargs):
 @receiver(post_delete, sender=PartyOrganization)
 def party_organization_changed(sender, instance, **kwargs):
     dates = [instance.founded_on, instance.dissolved_on, *getattr(instance, "_summary_dates", [])]
-    _organization_changed(instance, instance.host_enterprise_id, dates)
+    hosts = [instance.host_enterprise_id, getattr(instance, "_summary_host", None)]
+    _organization_changed(instance, hosts, dates)
 
 
 @receiver(post_save, sender=GrassrootsUnion)
 @receiver(post_delete, sender=GrassrootsUnion)
 def union_changed(sender, instance, **kwargs):
     dates = [instance.founded_on, instance.dissolved_on, *getattr(instance, "_summary_dates", [])]
-    _organization_changed(instance, instance.enterprise_id, dates)
+    _organization_changed(instance, [instance.enterprise_id, getattr(instance, "_summary_host", None)], dates)
 
 
 @receiver(figures_changed)

@@ -138,6 +138,7 @@ def generate(*, enterprises: int, zones: int, periods: list[str], seed: int) -> 
             "enterprise_id",
             *Return.STOCKS,
             *Return.FLOWS,
+            "received_on",
         ],
         _returns(rng, plan, first_id, periods, now),
     )
@@ -195,6 +196,9 @@ def _returns(rng, plan, first_id, periods, now) -> Iterator[tuple]:
                 rng.randint(0, 2) if e["org_founded"] else 0,
                 introduced,
                 rng.randint(0, introduced),
+                # Received 1 to 30 days after the period's end (without drawing from rng, so the
+                # figures stay those of earlier loads): most on time, some late.
+                period.end + dt.timedelta(days=1 + (i * 7 + period.index) % 30),
             )  # fmt: skip
 
 

@@ -51,6 +51,13 @@ class Province(models.Model):
     def __str__(self):
         return self.name
 
+    def scope_codes(self) -> list[str] | None:
+        """The zone codes that make up the province as a scope; None when it is the installation's
+        only province (then enterprises outside every zone count too, as for the whole installation)."""
+        if not Province.objects.exclude(pk=self.pk).exists():
+            return None
+        return sorted(self.zones.values_list("code", flat=True))
+
 
 class ZoneKind(models.TextChoices):
     INDUSTRIAL_ZONE = "industrial_zone", _("industrial zone")

@@ -70,6 +70,9 @@ EXTRA_PERMISSIONS = {
 # grants them once (reports/migrations/0007_grant_exports.py), and refreshing the groups keeps
 # whatever the group holds of them, never giving a withdrawn one back.
 WITHDRAWABLE = {("reports", "export_reports")}
+# Groups created by a refresh that ran before every app's permissions existed (a flushed test
+# database): they get their withdrawable rights on a later refresh of the same run.
+_new_groups: set[int] = set()
 
 
 def ensure_role_groups(**kwargs):
@@ -78,7 +81,7 @@ def ensure_role_groups(**kwargs):
     from django.db.models import Q
 
     for role, apps in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role.value)
+        group, created = Group.objects.get_or_create(name=role.value)
         held = set(group.permissions.values_list("content_type__app_label", "codename"))
         wanted = []
         for models_ in apps.values():
@@ -89,8 +92,16 @@ def ensure_role_groups(**kwargs):
         for app_label, codename in EXTRA_PERMISSIONS.get(role, []):
             if (app_label, codename) not in WITHDRAWABLE:
                 extra |= Q(content_type__app_label=app_label, codename=codename)
-        for app_label, codename in held & WITHDRAWABLE:
+        # A new group (a fresh or flushed database) starts with the role's withdrawable rights.
+        if created:
+            _new_groups.add(group.pk)
+        granted = {right for right in EXTRA_PERMISSIONS.get(role, []) if right in WITHDRAWABLE}
+        for app_label, codename in granted if group.pk in _new_groups else held & WITHDRAWABLE:
             extra |= Q(content_type__app_label=app_label, codename=codename)
+        if group.pk in _new_groups and all(
+            Permission.objects.filter(content_type__app_label=a, codename=c).exists() for a, c in granted
+        ):
+            _new_groups.discard(group.pk)
         if extra:
             perms = perms | Permission.objects.filter(extra)
         group.permissions.set(perms)

@@ -108,6 +108,8 @@ def apply_plan(plan: ImportPlan, *, user=None) -> None:
                     "starts_on": starts_on,
                     "ends_on": ends_on,
                     "updated_at": writer.now,
+                    # Received today: an imported return's day counts like a typed one's.
+                    "received_on": timezone.localdate(writer.now),
                     "version": 1,
                     **{name: row[name] for name in FIGURES},
                 }

@@ -105,7 +105,7 @@ def demo(transactional_db, django_user_model):
     """The demo data and one user per role (transactional: the live server's thread reads it).
 
     A transactional test ends by emptying every table, rows written by migrations included, so the
-    reference zones and the role groups are put back first (both idempotent).
+    reference zones, the role groups and their download right are put back first (all idempotent).
     """
     from django.apps import apps
 
@@ -114,6 +114,7 @@ def demo(transactional_db, django_user_model):
 
     import_module("zones.migrations.0002_lao_cai_reference_zones").create(apps, None)
     ensure_role_groups()
+    import_module("reports.migrations.0007_grant_exports").grant_exports(apps, None)
     demo_data.seed()
     _user(django_user_model, "viewer", Role.VIEWER.value)
     _user(django_user_model, "editor", Role.ZONE_EDITOR.value, ["BDH", "TL"])

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.periods import Period
 from reports import contract, indicators
-from zones.models import Zone
+from reports.management.scope import add_scope_arguments, scope_codes
 
 
 class Command(BaseCommand):
@@ -13,20 +13,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--period", required=True, help="2024, 2024S1 or 2024Q3")
-        parser.add_argument(
-            "--zone", action="append", default=[], metavar="CODE", help="a zone code; repeat for several"
-        )
+        add_scope_arguments(parser)
         parser.add_argument("--format", choices=["json", "csv"], default="json")
 
-    def handle(self, *args, period, zone, format, **options):
+    def handle(self, *args, period, zone, province, format, **options):
         try:
             period = Period.parse(period)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        codes = sorted({code.strip().upper() for code in zone})
-        unknown = sorted(set(codes) - set(Zone.objects.filter(code__in=codes).values_list("code", flat=True)))
-        if unknown:
-            raise CommandError(f"Unknown zone code(s): {', '.join(unknown)}.")
+        codes = scope_codes(zone, province) or []
         figures = indicators.compute(period, codes or None)
         if format == "json":
             self.stdout.write(

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.periods import Period
 from reports import exports, report
-from zones.models import Zone
+from reports.management.scope import add_scope_arguments, scope_codes
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--period", required=True, help="2024, 2024S1 or 2024Q3")
-        parser.add_argument("--zone", action="append", default=[], metavar="CODE", help="repeat for several")
+        add_scope_arguments(parser)
         parser.add_argument("--format", required=True, choices=sorted(exports.WRITERS))
         parser.add_argument("--output", required=True, help="the file to write")
         parser.add_argument(
@@ -23,16 +23,13 @@ class Command(BaseCommand):
             help="zone, ownership or size_band; repeat for several (default: all three)",
         )
 
-    def handle(self, *args, period, zone, format, output, breakdown, **options):
+    def handle(self, *args, period, zone, province, format, output, breakdown, **options):
         try:
             period = Period.parse(period)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        codes = sorted({code.strip().upper() for code in zone})
-        unknown = sorted(set(codes) - set(Zone.objects.filter(code__in=codes).values_list("code", flat=True)))
-        if unknown:
-            raise CommandError(f"Unknown zone code(s): {', '.join(unknown)}.")
-        built = report.build(period, codes or None, breakdown or report.BREAKDOWNS)
+        codes = scope_codes(zone, province)
+        built = report.build(period, codes, breakdown or report.BREAKDOWNS)
         target = Path(output)
         try:
             target.write_bytes(exports.WRITERS[format](built))

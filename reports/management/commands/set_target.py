@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.models import Target, TargetIndicator
-from zones.models import Zone
+from zones.models import Province, Zone
 
 
 class Command(BaseCommand):
@@ -12,8 +12,11 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("--value", required=True, type=int)
         parser.add_argument("--zone", metavar="CODE", help="a zone code; omit for the province")
+        parser.add_argument(
+            "--province", metavar="CODE", help="the province's code; with one province, the same as no --zone"
+        )
 
-    def handle(self, *args, indicator, year, value, zone, **options):
+    def handle(self, *args, indicator, year, value, zone, province, **options):
         if value < 1:
             raise CommandError(
                 f"--value must be a positive whole number (1 or more), not {value}: "
@@ -21,6 +24,15 @@ class Command(BaseCommand):
             )
         if not 1900 <= year <= 2200:
             raise CommandError("--year must be a year such as 2024.")
+        if province is not None:
+            found = Province.objects.filter(code=province.strip().lower()).first()
+            if found is None:
+                raise CommandError(f"Unknown province code: {province}.")
+            if found.scope_codes() is not None and not zone:
+                raise CommandError(
+                    "This installation has several provinces: set the target of each of its zones "
+                    "(--zone), or the installation's (no --province)."
+                )
         zone_obj = None
         if zone:
             zone_obj = Zone.objects.filter(code=zone.strip().upper()).first()

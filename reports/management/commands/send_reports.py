@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from reports import reporting_jobs
+
+
+class Command(BaseCommand):
+    help = (
+        "E-mail each subscribed coverage report for the latest period whose deadline has passed, once. "
+        "Safe to run daily; a failed send is retried on the next run."
+    )
+
+    def handle(self, *args, **options):
+        result = reporting_jobs.send_reports()
+        self.stdout.write(f"reports sent: {result.sent}, failed: {result.failed}")
+        if result.failed:
+            raise SystemExit(1)
