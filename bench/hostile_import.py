@@ -29,6 +29,12 @@ KINDS = {
     "a 5,000-digit number in every row": lambda i: (
         f"2024S1,{5300000000 + i},Công ty {i},non_state,{'9' * 5000}"
     ),
+    # Just under the row limit, a well-formed file whose every row is checked and refused.
+    "190,000 rows, a bad number in each": lambda i: f"2024S1,{5300000000 + i},Công ty {i},non_state,1.5",
+    # Just under the row limit: every row with ten cells beyond the header, each an error to report.
+    "190,000 rows, each with cells beyond the header": lambda i: (
+        f"2024S1,{5300000000 + i},Công ty {i},non_state,12," + ",".join(["x" * 20] * 10)
+    ),
 }
 CHILD = """
 import json, resource, sys, time
@@ -47,13 +53,13 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak, "errors": errors}))
 """
 
 
-def write_file(path: Path, row, megabytes: int) -> int:
+def write_file(path: Path, row, megabytes: int, max_rows: int | None = None) -> int:
     target = megabytes * 1024 * 1024
     rows = 0
     with path.open("w", encoding="utf-8") as out:
         out.write(HEADER + "\n")
         size = len(HEADER) + 1
-        while size < target:
+        while size < target and (max_rows is None or rows < max_rows):
             line = row(rows) + "\n"
             out.write(line)
             size += len(line.encode())
@@ -98,7 +104,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, row in KINDS.items():
             path = Path(tmp) / "hostile.csv"
-            rows = write_file(path, row, args.megabytes)
+            rows = write_file(path, row, args.megabytes, 190_000 if name.startswith("190,000") else None)
             found = measure(path)
             lines.append(
                 f"| {name} | {rows:,} | {found['seconds']:.1f} | {found['peak_mb']:.0f} | {found['errors']} |"

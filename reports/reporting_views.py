@@ -13,7 +13,7 @@ from reports import deadlines, reporting
 from reports.dashboard import table_url
 from zones.access import editable_zones, role_required
 from zones.models import OUTSIDE_ZONES, Zone
-from zones.roles import Role, is_administrator
+from zones.roles import Role, is_administrator, role_of
 
 STEPS = {
     "submit": lambda zone, period, user, text: reporting.submit(
@@ -59,19 +59,29 @@ def reporting_period(request, period):
     return render(request, "reporting/period.html", context)
 
 
-@role_required(Role.ZONE_EDITOR, Role.ADMINISTRATOR)
+@role_required()
 def reporting_due(request):
-    """For each zone the user reports for: the period due, its deadline, who has not reported."""
-    zones = list(editable_zones(request.user).order_by("code"))
+    """For each zone the user reports for: the period due, its deadline, who has not reported.
+    A viewer, who reports for none, goes to the reporting page of the period now due."""
+    if role_of(request.user) == Role.VIEWER:
+        return redirect("reporting", str(reporting.due_period(reporting.frequency_of(None))))
+    return render(request, "reporting/due.html", {"due": due_cycles(request.user)})
+
+
+def due_cycles(user, *, missing: int = 50) -> list:
+    """The cycles due for the user's zones, with their deadline and up to ``missing`` enterprises
+    that have not reported (also shown on a zone editor's dashboard)."""
     due = []
-    for zone in zones:
+    for zone in editable_zones(user).order_by("code"):
         period = reporting.due_period(zone.reporting_frequency)
         cycle = reporting.cycles(period, [zone])[0]
         cycle.deadline = deadlines.deadline(period)
         cycle.period = period
-        cycle.missing_list = list(reporting.missing_enterprises(period, zone).only("tax_code", "name")[:50])
+        cycle.missing_list = list(
+            reporting.missing_enterprises(period, zone).only("tax_code", "name")[:missing]
+        )
         due.append(cycle)
-    return render(request, "reporting/due.html", {"due": due})
+    return due
 
 
 @require_POST

@@ -6,10 +6,12 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from reports import dashboard
+from reports.reporting_views import due_cycles
 from reports.rows import enterprise_rows
 from reports.tables import EnterpriseTable
 from zones.access import can_see_enterprises, get_zone_for_user, role_required
 from zones.models import Zone, ZoneKind
+from zones.roles import Role, role_of
 
 
 def _render(request, scope, periods, period, **extra):
@@ -28,8 +30,15 @@ def _render(request, scope, periods, period, **extra):
 def home(request):
     periods, period = dashboard.period_choice(request)
     scope = dashboard.province_scope(_("The whole province"))
+    # A zone editor starts here: what their zones must report next, by when, and who has not yet.
+    due = due_cycles(request.user, missing=5) if role_of(request.user) == Role.ZONE_EDITOR else []
     return _render(
-        request, scope, periods, period, outside_organizations=dashboard.hosted_outside_enterprises()
+        request,
+        scope,
+        periods,
+        period,
+        outside_organizations=dashboard.hosted_outside_enterprises(),
+        reporting_due=due,
     )
 
 

@@ -213,3 +213,17 @@ def test_command_csv_lists_every_zone(half_yearly_bdh):
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("period,deadline,zone,status,returns_expected")
     assert any(line.startswith("2024S1,2024-07-20,BDH,open,1,1,") for line in lines)
+
+
+def test_a_zone_editors_dashboard_says_what_is_due_and_who_has_not_reported(client, editor_bdh):
+    f.enterprise("BDH", name="Quiet Co")
+    client.force_login(editor_bdh)
+    html = client.get(reverse("home")).content.decode()
+    assert "Your reporting" in html and "Quiet Co" in html
+
+
+def test_a_viewer_reaches_the_reporting_page_of_the_period_due(client, viewer):
+    client.force_login(viewer)
+    response = client.get(reverse("reporting-due"))
+    assert response.status_code == 302 and response.url.startswith("/reporting/")
+    assert client.get(response.url).status_code == 200

@@ -1,5 +1,4 @@
 """What the import tells people: every message it shows, and the two kinds of error it reports.
-
 A file that cannot be read at all raises ``ImportFileError``; a problem with one cell or row is a
 ``RowError`` naming its line and column. The messages are lazy so that each shows in the language
 of the request that reports it; tests import them to compare against what the import says.
@@ -13,6 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import parsing
+
+# An import reports the errors of this many bad rows, then how many more there are.
+MAX_ERROR_ROWS = 1000
 
 EMPTY_FILE = gettext_lazy("The file is empty.")
 NO_DATA_ROWS = gettext_lazy("The file has a header row but no data rows.")

@@ -13,12 +13,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise, Ownership, Return
-from membership.importing.messages import RowError
+from membership.importing.messages import MAX_ERROR_ROWS, RowError
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # The errors of this many bad rows are kept; the others are only counted (a file of 200,000 bad rows
 # must not become 200,000 messages in memory, on a page or in a terminal).
-MAX_ERROR_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -139,11 +138,12 @@ class ImportPlan:
     def hidden_error_rows(self) -> int:
         return self.error_rows - len({e.line for e in self.errors})
 
-    def set_errors(self, errors: list[RowError]) -> None:
-        """Keep the errors of the first MAX_ERROR_ROWS bad rows (by line), and count every one."""
+    def set_errors(self, errors: list[RowError], *, count: int = 0, rows: int = 0) -> None:
+        """Keep the errors of the first MAX_ERROR_ROWS bad rows (by line), and count every one
+        (``count`` and ``rows``: totals already counted past what ``errors`` holds)."""
         errors = sorted(errors, key=lambda e: e.line)
         lines = sorted({e.line for e in errors})
-        self.error_count, self.error_rows = len(errors), len(lines)
+        self.error_count, self.error_rows = max(len(errors), count), max(len(lines), rows)
         if len(lines) > MAX_ERROR_ROWS:
             last = lines[MAX_ERROR_ROWS - 1]
             errors = [e for e in errors if e.line <= last]

@@ -87,7 +87,7 @@ def plan_import(table: Table, *, user=None, today: dt.date | None = None) -> Imp
     """
     plan = ImportPlan()
     if table.errors:
-        plan.set_errors(table.errors)
+        plan.set_errors(table.errors, count=table.error_count, rows=table.error_rows)
         return plan  # a header or cell-level problem makes row checks meaningless
     today = today or timezone.localdate()
     zones = {zone.code: zone for zone in Zone.objects.all()}

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from membership.importing.messages import (
     EMPTY_FILE,
     FILE_TOO_LARGE,
     FORMULA,
+    MAX_ERROR_ROWS,
     MERGED,
     MISSING_COLUMN,
     NO_DATA_ROWS,
@@ -96,6 +98,9 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]
     errors: list[RowError] = field(default_factory=list)
     columns: frozenset[str] = frozenset(COLUMNS)
+    # Every error and bad line, also those past the first MAX_ERROR_ROWS lines kept in ``errors``.
+    error_count: int = 0
+    error_rows: int = 0
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -105,7 +110,7 @@ class Table:
 class _Sheet:
     """Raw cells by line, and problems found while reading as ``(line, column number, message)``."""
 
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    rows: Iterable[tuple[int, list[str]]] = field(default_factory=list)
     problems: list[tuple[int, int, str]] = field(default_factory=list)
 
 
@@ -154,15 +159,19 @@ def _read_csv(path: Path, max_rows: int) -> _Sheet:
         head = stream.read(64 * 1024)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ImportFileError(NOT_UTF8 % {"line": 1})
+    if not head.strip(codecs.BOM_UTF8 + b" \t\r\n"):
+        raise ImportFileError(EMPTY_FILE)
     # Spreadsheet programs in locales with a decimal comma (Vietnamese among them) write semicolons.
     # Column names contain neither, so the header line tells which one the file uses.
     first_line = head.split(b"\n", 1)[0]
     delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
-    sheet = _Sheet()
+    return _Sheet(rows=_csv_rows(path, delimiter, max_rows))
+
+
+def _csv_rows(path: Path, delimiter: str, max_rows: int):
     data_rows = 0
     with path.open("rb") as stream:
-        physical = _decoded_lines(stream)
-        reader = csv.reader(physical, delimiter=delimiter, strict=True)
+        reader = csv.reader(_decoded_lines(stream), delimiter=delimiter, strict=True)
         try:
             # A row's line is its position, as a spreadsheet shows it (a quoted cell may span lines).
             for line, cells in enumerate(reader, start=1):
@@ -173,12 +182,9 @@ def _read_csv(path: Path, max_rows: int) -> _Sheet:
                     data_rows += 1
                     if data_rows > max_rows:
                         raise ImportFileError(TOO_MANY_ROWS % {"limit": max_rows})
-                sheet.rows.append((line, cells))
+                yield line, cells
         except csv.Error as error:
             raise ImportFileError(BAD_CSV % {"reason": f"line {reader.line_num}: {error}"}) from None
-    if not any(any(cells) for _line, cells in sheet.rows):
-        raise ImportFileError(EMPTY_FILE)
-    return sheet
 
 
 def _decoded_lines(stream):
@@ -292,10 +298,16 @@ def _xlsx_text(value) -> str:
 
 
 def _table(sheet: _Sheet) -> Table:
-    """Match cells to columns and check the header; reading problems become errors."""
+    """Match cells to columns and check the header; reading problems become errors.
+
+    Rows are taken one at a time. Once a row has an error, nothing is imported, so the rows are no
+    longer kept; errors are kept for the first MAX_ERROR_ROWS bad lines and only counted after them.
+    """
     from openpyxl.utils.cell import get_column_letter
 
-    header = sheet.rows[0][1] if sheet.rows else []
+    rows_in = iter(sheet.rows)
+    first = next(rows_in, None)
+    header = first[1] if first else []
     names = [name.strip().lower() for name in header]
 
     def column_name(index: int) -> str:  # 1-based, as spreadsheets count
@@ -324,19 +336,33 @@ def _table(sheet: _Sheet) -> Table:
         if column not in seen
     ]
     present = frozenset(seen & set(COLUMNS))
-    rows = []
-    for line, cells in sheet.rows[1:]:
+    table = Table(rows=[], errors=errors, columns=present)
+    error_lines = {e.line for e in errors}
+    table.error_count, table.error_rows = len(errors), len(error_lines)
+    headerless = str(CELL_WITHOUT_HEADER)
+    any_row = False
+    for line, cells in rows_in:
         if not any(cells):
             continue  # blank lines (often at the end of a sheet) are no rows
+        any_row = True
         values = dict.fromkeys(present, "")  # a short row's missing cells are empty
+        bad = []
         for index, text in enumerate(cells, start=1):
             name = names[index - 1] if index <= len(names) else ""
             if name in present:
                 values[name] = text  # a repeated column is an error on line 1: nothing is imported
             elif text and not name:
-                errors.append(RowError(line, get_column_letter(index), str(CELL_WITHOUT_HEADER)))
-        rows.append((line, values))
-    if not rows and not errors:
+                bad.append(RowError(line, get_column_letter(index), headerless))
+        if bad:
+            table.error_count += len(bad)
+            table.error_rows += 1
+            if table.error_rows <= MAX_ERROR_ROWS:
+                errors.extend(bad)
+        if not errors:
+            table.rows.append((line, values))
+    if not any_row and not errors:
         raise ImportFileError(NO_DATA_ROWS)
+    if errors:
+        table.rows = []  # nothing will be imported: the rows are not needed any more
     errors.sort(key=lambda e: e.line)
-    return Table(rows=rows, errors=errors, columns=present)
+    return table
