@@ -2,7 +2,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import connection, models
+from django.db import connections, models, router
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -200,6 +200,7 @@ class ReturnQuerySet(models.QuerySet):
     def _distinct_periods(self) -> list[str]:
         """The distinct period identifiers. On PostgreSQL a "loose index scan" hops through the
         period index, one probe per distinct value, instead of reading millions of returns."""
+        connection = connections[router.db_for_read(self.model)]
         if connection.vendor != "postgresql" or self.query.where:
             return list(self.order_by().values_list("period", flat=True).distinct())
         table = self.model._meta.db_table

@@ -187,6 +187,14 @@ def _json_value(name, value):
     return bool(value) if name in BOOLEAN_FIELDS else value
 
 
+def _check_enterprise_zones(user, codes) -> None:
+    """403 for a zone whose enterprise rows the user may not see (another zone's, for an editor)."""
+    hidden = [code for code in codes or [] if not can_see_enterprises(user, Zone.objects.get(code=code))]
+    if hidden:
+        message = _("You may not see the enterprises of zone(s) %(codes)s.") % {"codes": ", ".join(hidden)}
+        raise ApiError(403, message)
+
+
 @api_view
 def enterprises_view(request):
     """Operating enterprises in scope with their figures for the period (latest return within it)."""

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.db import analyze
 from core.periods import Period
@@ -33,6 +32,7 @@ from membership.models import (
     PartyOrgLevel,
 )
 from reports import reporting, summary
+from reports.demo_sync import DEMO_REASON, sync
 from reports.models import Target, TargetIndicator
 from zones.models import Province, ReportingFrequency, Zone, ZoneEditor
 from zones.roles import Role
@@ -459,7 +459,7 @@ def seed(*, reset_passwords: bool = False) -> dict:
     zones = dict(Zone.objects.values_list("code", "id"))
     report = {}
 
-    report["enterprises"] = _sync(
+    report["enterprises"] = sync(
         Enterprise,
         ("tax_code",),
         [
@@ -474,13 +474,13 @@ def seed(*, reset_passwords: bool = False) -> dict:
             "tax_code", "id"
         )
     )
-    report["returns"] = _sync(
+    report["returns"] = sync(
         Return,
         ("enterprise_id", "period"),
         [{"enterprise_id": ids[r.pop("tax_code")], **r} for r in plan.returns],
         Return.objects.filter(enterprise_id__in=ids.values()),
     )
-    report["unions"] = _sync(
+    report["unions"] = sync(
         GrassrootsUnion,
         ("enterprise_id", "founded_on"),
         [
@@ -513,7 +513,7 @@ def seed(*, reset_passwords: bool = False) -> dict:
         }
     ]
     org_names = [o["name"] for o in organizations]
-    report["party organizations"] = _sync(
+    report["party organizations"] = sync(
         PartyOrganization, ("name",), organizations, PartyOrganization.objects.filter(name__in=org_names)
     )
     org_ids = dict(PartyOrganization.objects.filter(name__in=org_names).values_list("name", "id"))
@@ -528,13 +528,13 @@ def seed(*, reset_passwords: bool = False) -> dict:
             "since": ASSOCIATION_FOUNDED,
         }
     ]
-    report["level changes"] = _sync(
+    report["level changes"] = sync(
         PartyOrganizationLevel,
         ("organization_id", "since"),
         levels,
         PartyOrganizationLevel.objects.filter(organization_id__in=org_ids.values()),
     )
-    report["organization returns"] = _sync(
+    report["organization returns"] = sync(
         OrganizationReturn,
         ("organization_id", "period"),
         [
@@ -543,7 +543,7 @@ def seed(*, reset_passwords: bool = False) -> dict:
         ],
         OrganizationReturn.objects.filter(organization_id=org_ids[ASSOCIATION_NAME]),
     )
-    report["targets"] = _sync(
+    report["targets"] = sync(
         Target,
         ("indicator", "zone_id", "year"),
         [
@@ -568,57 +568,6 @@ def seed(*, reset_passwords: bool = False) -> dict:
     report["approved_periods"] = (approved, 0)
     analyze(Enterprise, Return, PartyOrganization, GrassrootsUnion)
     return {"counts": report, "passwords": passwords}
-
-
-# The change reason of the demo's own history records: any other record is a person's change.
-DEMO_REASON = "demo data"
-
-
-def _sync(model, key_fields, rows, existing) -> tuple[int, int]:
-    """Create the missing rows and update those that differ; returns (created, updated).
-
-    A record a person changed (or deleted) since the demo loaded it keeps that person's version: its
-    history has a record the demo did not write. Every record the demo writes gets a history record,
-    so that a person's first change reads as a difference.
-    """
-    touched = {
-        tuple(key)
-        for key in model.history.exclude(history_change_reason=DEMO_REASON).values_list(*key_fields)
-    }
-    by_key = {tuple(getattr(obj, f) for f in key_fields): obj for obj in existing}
-    to_create, to_update, changed = [], [], set()
-    for row in rows:
-        key = tuple(row[f] for f in key_fields)
-        if key in touched:
-            continue
-        obj = by_key.get(key)
-        if obj is None:
-            to_create.append(model(**row))
-            continue
-        differing = [f for f, value in row.items() if getattr(obj, f) != value]
-        if differing:
-            for f in differing:
-                setattr(obj, f, row[f])
-            changed.update(differing)
-            to_update.append(obj)
-    # Field validators (tax codes, periods, choices) without a query per row; the database checks
-    # the constraints, and the plan never overlaps two returns.
-    relations = [f.name for f in model._meta.fields if f.is_relation]
-    for obj in to_create + to_update:
-        obj.clean_fields(exclude=relations)
-    bulk_create_with_history(to_create, model, batch_size=500, default_change_reason=DEMO_REASON)
-    if to_update:
-        if "name" in changed and hasattr(obj, "search_name"):
-            changed.add("search_name")
-            for obj in to_update:
-                obj.search_name = model._meta.get_field("search_name").pre_save(obj, add=False)
-        bulk_update_with_history(
-            to_update, model, sorted(changed), batch_size=500, default_change_reason=DEMO_REASON
-        )
-    # Records of a database seeded before the demo kept history get their first record now.
-    unrecorded = list(existing.exclude(pk__in=model.history.values("id")))
-    model.history.bulk_history_create(unrecorded, default_change_reason=DEMO_REASON)
-    return len(to_create), len(to_update)
 
 
 def _demo_users(reset_passwords: bool) -> dict[str, str]:

@@ -17,9 +17,9 @@ from membership.history import enterprise_history, organization_history
 from membership.models import Attachment
 from reports import charts, indicators
 from reports import enterprise_export as export
-from reports.dashboard import period_choice
 from reports.filters import EnterpriseFilter
 from reports.models import ExportKind, ExportLog
+from reports.pages import period_choice
 from reports.rows import enterprise_rows, lifetime_flows
 from reports.tables import TIEBREAK, EnterpriseTable
 from zones.access import can_edit_zone, role_required

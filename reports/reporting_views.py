@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.periods import Period
 from reports import deadlines, reporting
-from reports.dashboard import table_url
+from reports.pages import table_url
 from zones.access import editable_zones, role_required
 from zones.models import OUTSIDE_ZONES, Zone
 from zones.roles import Role, is_administrator, role_of

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from reports import dashboard
+from reports import dashboard, pages
 from reports.reporting_views import due_cycles
 from reports.rows import enterprise_rows
 from reports.tables import EnterpriseTable
@@ -20,7 +20,7 @@ def _render(request, scope, periods, period, **extra):
     context["can_open_outside"] = can_see_enterprises(request.user, None)
     zones = scope.zones if scope.kind == "province" else list(Zone.objects.order_by("code"))
     context["zone_links"] = zones
-    context["zone_groups"] = dashboard.zone_groups(zones)
+    context["zone_groups"] = pages.zone_groups(zones)
     if period:
         context.update(dashboard.Dashboard(period, scope, periods, request.user).context())
     return render(request, "reports/dashboard.html", context)
@@ -28,8 +28,8 @@ def _render(request, scope, periods, period, **extra):
 
 @role_required()
 def home(request):
-    periods, period = dashboard.period_choice(request)
-    scope = dashboard.province_scope(_("The whole province"))
+    periods, period = pages.period_choice(request)
+    scope = pages.province_scope(_("The whole province"))
     # A zone editor starts here: what their zones must report next, by when, and who has not yet.
     due = due_cycles(request.user, missing=5) if role_of(request.user) == Role.ZONE_EDITOR else []
     return _render(
@@ -37,7 +37,7 @@ def home(request):
         scope,
         periods,
         period,
-        outside_organizations=dashboard.hosted_outside_enterprises(),
+        outside_organizations=pages.hosted_outside_enterprises(),
         reporting_due=due,
     )
 
@@ -50,18 +50,18 @@ def zone_kind_detail(request, kind):
     zones = list(Zone.objects.filter(kind=kind).order_by("code"))
     if not zones:
         raise Http404(_("No zone of this kind."))
-    periods, period = dashboard.period_choice(request)
-    return _render(request, dashboard.kind_scope(kind, zones), periods, period)
+    periods, period = pages.period_choice(request)
+    return _render(request, pages.kind_scope(kind, zones), periods, period)
 
 
 @role_required()
 def zone_detail(request, code):
     zone = get_zone_for_user(request.user, code)
-    periods, period = dashboard.period_choice(request)
+    periods, period = pages.period_choice(request)
     table = None
     # Its enterprises are listed to viewers, administrators and the zone's own editors.
     if period and can_see_enterprises(request.user, zone):
         rows = enterprise_rows(period, [zone.code]).order_by("search_name", "tax_code")
         table = EnterpriseTable(rows, exclude=("zone_code",))
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return _render(request, dashboard.zone_scope(zone), periods, period, zone=zone, table=table)
+    return _render(request, pages.zone_scope(zone), periods, period, zone=zone, table=table)

@@ -7,7 +7,7 @@ import pytest
 
 from core.periods import Period
 from reports import indicators
-from reports.dashboard import TREND_PERIODS, table_url, trend_periods
+from reports.pages import TREND_PERIODS, table_url, trend_periods
 from tests import factories as f
 
 Y2024 = Period.parse("2024")

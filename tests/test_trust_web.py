@@ -304,7 +304,7 @@ def test_a_statement_past_the_timeout_gets_the_unavailable_answer_instead_of_han
     client.force_login(viewer)
     started = time.monotonic()
     with (
-        mock.patch("reports.dashboard.period_choice", sleep_in_the_database),
+        mock.patch("reports.pages.period_choice", sleep_in_the_database),
         mock.patch("reports.indicators.compute", sleep_in_the_database),
     ):
         response = client.get(url)

@@ -18,6 +18,7 @@ from django.db.models import DateField, DateTimeField
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history, get_history_model_for_model
 
+from core.db import analyze
 from core.signals import figures_changed
 from core.text import fold
 from enterprises.models import Enterprise, Return
@@ -35,6 +36,9 @@ BATCH_SIZE = 1000
 
 class StalePlan(Exception):
     """A row the plan changes was saved by someone else after the plan was made."""
+
+
+ANALYZE_AFTER_ROWS = 10_000
 
 
 def apply_plan(plan: ImportPlan, *, user=None) -> None:
@@ -128,6 +132,9 @@ def apply_plan(plan: ImportPlan, *, user=None) -> None:
             figures_changed.send(
                 Return, zone_ids=plan.dirty_zones, years=plan.dirty_years, since_year=plan.dirty_from
             )
+        # A large load leaves the planner's statistics behind: refresh them (PostgreSQL only).
+        if len(plan.new_returns) >= ANALYZE_AFTER_ROWS:
+            analyze(Enterprise, Return)
     plan.applied = True
 
 
