@@ -159,3 +159,20 @@ def listed(client, url) -> list[str]:
     assert response.status_code == 200
     assert response.context["filter"].is_valid(), response.context["filter"].errors
     return sorted(response.context["filter"].qs.values_list("tax_code", flat=True))
+
+
+# --- the upload page -----------------------------------------------------------------------------
+
+
+def upload(client, path, name=None):
+    """Post a file to the import upload page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = path.read_bytes()
+    return client.post(reverse("import-upload"), {"file": SimpleUploadedFile(name or path.name, content)})
+
+
+def uploaded_token(response):
+    """The pending upload's token from the redirect to its preview."""
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response.url.strip("/").split("/")[-1]

@@ -5,14 +5,13 @@ import os
 import time
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from enterprises.models import Enterprise, Return
 from membership import import_views
 from membership.importing import PLAN_OUTDATED, import_file
 from tests import factories as f
-from tests.helpers import EXAMPLE, import_row, snapshot, write_csv
+from tests.helpers import EXAMPLE, import_row, snapshot, upload, uploaded_token, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +20,6 @@ pytestmark = pytest.mark.django_db
 def upload_dir(settings, tmp_path):
     settings.IMPORT_UPLOAD_DIR = str(tmp_path / "uploads")
     return tmp_path / "uploads"
-
-
-def upload(client, path, name=None):
-    content = path.read_bytes()
-    return client.post(reverse("import-upload"), {"file": SimpleUploadedFile(name or path.name, content)})
-
-
-def token_of(response):
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return response.url.strip("/").split("/")[-1]
 
 
 def stored_file(upload_dir):
@@ -47,7 +36,7 @@ def test_the_preview_shows_each_changed_cell_and_warns_about_cleared_figures(cli
     )
     client.force_login(editor_bdh)
     path = write_csv(tmp_path / "b.csv", [import_row(workers="50", union_members="", party_members="")])
-    html = client.get(reverse("import-preview", args=[token_of(upload(client, path))])).content.decode()
+    html = client.get(reverse("import-preview", args=[uploaded_token(upload(client, path))])).content.decode()
     assert (
         "<td><span>Workers: 48 → 50</span>; "
         '<span class="warning">Party members: 7 → (empty)</span>; '
@@ -66,7 +55,7 @@ def test_a_number_of_5000_digits_is_an_error_at_its_cell_not_a_server_error(clie
         tmp_path / "a.csv",
         [import_row(workers="9" * 5000), import_row(tax_code="5300100002", party_members="9" * 200)],
     )
-    response = client.get(reverse("import-preview", args=[token_of(upload(client, path))]))
+    response = client.get(reverse("import-preview", args=[uploaded_token(upload(client, path))]))
     assert response.status_code == 200
     html = response.content.decode()
     assert (
@@ -79,7 +68,7 @@ def test_a_number_of_5000_digits_is_an_error_at_its_cell_not_a_server_error(clie
 def test_the_page_lists_the_first_1000_bad_rows_and_counts_the_others(client, administrator, tmp_path):
     rows = [import_row(tax_code=f"53009{i:05d}", workers="x") for i in range(1004)]
     client.force_login(administrator)
-    token = token_of(upload(client, write_csv(tmp_path / "bad.csv", rows)))
+    token = uploaded_token(upload(client, write_csv(tmp_path / "bad.csv", rows)))
     response = client.get(reverse("import-preview", args=[token]))
     html = response.content.decode()
     assert "1004 problems in 1004 rows: nothing can be imported yet" in html
@@ -92,7 +81,7 @@ def test_the_page_lists_the_first_1000_bad_rows_and_counts_the_others(client, ad
 
 def test_reloading_and_confirming_read_the_checked_plan_not_the_file(client, administrator, upload_dir):
     client.force_login(administrator)
-    token = token_of(upload(client, EXAMPLE))
+    token = uploaded_token(upload(client, EXAMPLE))
     assert client.get(reverse("import-preview", args=[token])).context["counts"]["returns_created"] == 4
     # Were the file read again, this would make it unreadable.
     stored_file(upload_dir).write_bytes(b"%PDF-1.4 not a spreadsheet")
@@ -106,7 +95,7 @@ def test_reloading_and_confirming_read_the_checked_plan_not_the_file(client, adm
 
 def test_a_plan_the_server_did_not_sign_is_not_trusted(client, administrator, upload_dir):
     client.force_login(administrator)
-    token = token_of(upload(client, EXAMPLE))
+    token = uploaded_token(upload(client, EXAMPLE))
     client.get(reverse("import-preview", args=[token]))
     (plan,) = upload_dir.glob("*.plan")
     plan.write_bytes(b"\x00" * 32 + plan.read_bytes()[32:])
@@ -119,7 +108,7 @@ def test_a_plan_the_server_did_not_sign_is_not_trusted(client, administrator, up
 def test_data_changed_since_the_preview_is_shown_again_not_overwritten(client, administrator, tmp_path):
     ret = f.report(f.enterprise(tax_code="5300100001", name="Công ty TNHH Ví dụ Một"), "2024S1", workers=40)
     client.force_login(administrator)
-    token = token_of(upload(client, write_csv(tmp_path / "a.csv", [import_row(workers="48")])))
+    token = uploaded_token(upload(client, write_csv(tmp_path / "a.csv", [import_row(workers="48")])))
     client.get(reverse("import-preview", args=[token]))
     Return.objects.filter(pk=ret.pk).update(workers=45, version=2)  # someone's edit meanwhile
     before = snapshot()
@@ -135,7 +124,7 @@ def test_data_changed_since_the_preview_is_shown_again_not_overwritten(client, a
 
 def test_a_changed_right_outdates_the_plan(client, editor_bdh, tmp_path):
     client.force_login(editor_bdh)
-    token = token_of(upload(client, write_csv(tmp_path / "a.csv", [import_row()])))
+    token = uploaded_token(upload(client, write_csv(tmp_path / "a.csv", [import_row()])))
     client.get(reverse("import-preview", args=[token]))
     editor_bdh.zone_assignments.all().delete()  # an administrator takes the zone away
     response = client.post(reverse("import-confirm", args=[token]))
@@ -148,7 +137,7 @@ def test_a_changed_right_outdates_the_plan(client, editor_bdh, tmp_path):
 
 def test_a_user_has_at_most_3_uploads_waiting(client, editor_bdh, upload_dir):
     client.force_login(editor_bdh)
-    tokens = [token_of(upload(client, EXAMPLE)) for _ in range(3)]
+    tokens = [uploaded_token(upload(client, EXAMPLE)) for _ in range(3)]
     response = upload(client, EXAMPLE)
     assert response.status_code == 200
     assert (
@@ -158,26 +147,26 @@ def test_a_user_has_at_most_3_uploads_waiting(client, editor_bdh, upload_dir):
     for token in tokens:  # listed, so that the user can reach them
         assert f'href="{reverse("import-preview", args=[token])}"' in response.content.decode()
     client.post(reverse("import-cancel", args=[tokens[0]]))
-    token_of(upload(client, EXAMPLE))
+    uploaded_token(upload(client, EXAMPLE))
     assert len(list(upload_dir.iterdir())) == 3
 
 
 def test_the_quota_is_per_user(client, editor_bdh, editor_dpm):
     client.force_login(editor_bdh)
     for _ in range(3):
-        token_of(upload(client, EXAMPLE))
+        uploaded_token(upload(client, EXAMPLE))
     client.force_login(editor_dpm)
-    token_of(upload(client, EXAMPLE))
+    uploaded_token(upload(client, EXAMPLE))
 
 
 def test_uploads_older_than_an_hour_are_removed_at_the_next_upload(client, editor_bdh, upload_dir):
     client.force_login(editor_bdh)
-    old = token_of(upload(client, EXAMPLE))
+    old = uploaded_token(upload(client, EXAMPLE))
     client.get(reverse("import-preview", args=[old]))
     hour_ago = time.time() - 3601
     for path in upload_dir.iterdir():
         os.utime(path, (hour_ago, hour_ago))
-    token_of(upload(client, EXAMPLE))
+    uploaded_token(upload(client, EXAMPLE))
     assert len(list(upload_dir.iterdir())) == 1  # the old file and its plan are gone
     assert client.get(reverse("import-preview", args=[old])).status_code == 404
 

@@ -14,7 +14,7 @@ from enterprises.models import Enterprise, Return
 from membership import importing
 from membership.importing import COLUMNS, EXAMPLE_ROW, read_table
 from reports.indicators import compute
-from tests.helpers import EXAMPLE, import_row, snapshot, write_csv, write_xlsx
+from tests.helpers import EXAMPLE, import_row, snapshot, upload, uploaded_token, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +23,6 @@ pytestmark = pytest.mark.django_db
 def upload_dir(settings, tmp_path):
     settings.IMPORT_UPLOAD_DIR = str(tmp_path / "uploads")
     return tmp_path / "uploads"
-
-
-def upload(client, path, name=None):
-    content = path.read_bytes()
-    return client.post(reverse("import-upload"), {"file": SimpleUploadedFile(name or path.name, content)})
-
-
-def uploaded_token(response):
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return response.url.strip("/").split("/")[-1]
 
 
 # --- access ----------------------------------------------------------------------------------------

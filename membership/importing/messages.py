@@ -119,7 +119,7 @@ class ImportFileError(Exception):
         self.message = str(message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowError:
     """One problem: the spreadsheet line (1 is the header), the column name (or letter), the reason."""
 
@@ -129,5 +129,8 @@ class RowError:
 
     def __str__(self) -> str:
         if self.column:
-            return _("line %(line)s, column %(column)s: %(message)s") % vars(self)
-        return _("line %(line)s: %(message)s") % vars(self)
+            return _("line %(line)s, column %(column)s: %(message)s") % self._values()
+        return _("line %(line)s: %(message)s") % self._values()
+
+    def _values(self) -> dict:
+        return {"line": self.line, "column": self.column, "message": self.message}

@@ -20,7 +20,7 @@ CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # must not become 200,000 messages in memory, on a page or in a terminal).
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellChange:
     """One cell a row changes: a figure of the return, or the enterprise's name, zone or ownership."""
 
@@ -64,7 +64,7 @@ def _shown(name: str, value) -> str:
     return str(value)
 
 
-@dataclass
+@dataclass(slots=True)
 class RowPlan:
     """What importing one valid row does: to its return (``action``) and to its enterprise."""
 

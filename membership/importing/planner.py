@@ -27,6 +27,7 @@ from membership.importing.messages import (
     ENTERPRISE_NOT_YOURS,
     FILE_OVERLAP,
     INCONSISTENT_ENTERPRISE,
+    MAX_ERROR_ROWS,
     NOT_COLLECTED,
     OUTSIDE_ZONES_ADMIN_ONLY,
     PERIOD_CLOSED,
@@ -92,12 +93,7 @@ def plan_import(table: Table, *, user=None, today: dt.date | None = None) -> Imp
         return plan  # a header or cell-level problem makes row checks meaningless
     today = today or timezone.localdate()
     zones = {zone.code: zone for zone in Zone.objects.all()}
-    rows = []
-    # Parsed rows replace the table's text as they are made, so a large file is held once, not twice.
-    table.rows.reverse()
-    while table.rows:
-        line, cells = table.rows.pop()
-        rows.append(_parse_row(line, cells, zones, today))
+    rows, beyond = _parsed_rows(table, zones, today)
     plan.tax_codes = frozenset(row.tax_code for row in rows if row.tax_code)
     existing = _Existing.load(plan.tax_codes)
     access = _Access(user, zones.values())
@@ -110,8 +106,33 @@ def plan_import(table: Table, *, user=None, today: dt.date | None = None) -> Imp
             groups[row.tax_code].append(row)
     for tax_code, group in groups.items():
         _plan_enterprise(context, tax_code, group)
-    plan.set_errors([e for row in rows for e in row.errors])
+    errors = [e for row in rows for e in row.errors]
+    bad_rows = len({e.line for e in errors})
+    plan.set_errors(errors, count=len(errors) + beyond[0], rows=bad_rows + beyond[1])
     return plan
+
+
+def _parsed_rows(table: Table, zones, today) -> tuple[list[_Row], list[int]]:
+    """The rows parsed, up to the last bad row whose errors are shown, and [errors, bad rows] past it.
+
+    Parsed rows replace the table's text as they are made, so a large file is held once, not twice.
+    Past MAX_ERROR_ROWS bad rows nothing can be imported and nothing more is shown: later rows are
+    parsed only to be counted, never kept nor checked against the database, so a hostile file costs
+    the memory of the rows shown, not of all of them.
+    """
+    rows, beyond, bad = [], [0, 0], 0
+    table.rows.reverse()
+    while table.rows:
+        line, cells = table.rows.pop()
+        row = _parse_row(line, cells, zones, today)
+        if bad >= MAX_ERROR_ROWS:
+            if row.errors:
+                beyond[0] += len(row.errors)
+                beyond[1] += 1
+            continue
+        bad += bool(row.errors)
+        rows.append(row)
+    return rows, beyond
 
 
 def plan_is_current(plan: ImportPlan, *, user=None) -> bool:

@@ -54,7 +54,7 @@ PARTY_ORG_NAMES = {
 _OWNERSHIPS = frozenset(Ownership.values)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """One data row, parsed; a value that could not be parsed stays None and is in ``errors``."""
 
