@@ -6,7 +6,7 @@ subtracts, for "neither" and "without a union", parts the engine counted). Each 
 headline figure carries the link to the enterprise table filtered to exactly the enterprises behind
 it, with the same filters the table offers (``enterprises/filters.py``).
 
-Cost: each ``indicators.compute`` is two queries and runs once per period (cached per page); the
+Cost: each ``indicators.compute`` is three queries and runs once per period (cached per page); the
 trend is capped at ``TREND_PERIODS`` periods, so a page's query count is fixed whatever the number of
 enterprises.
 """
@@ -42,7 +42,9 @@ class Dashboard(PeopleCharts):
 
     def figures(self, period: Period) -> dict:
         if period not in self._computed:
-            self._computed[period] = indicators.compute(period, self.scope.codes)
+            self._computed[period] = indicators.compute(
+                period, self.scope.codes, zone_groups=self.zone_groups
+            )
         return self._computed[period]
 
     def url(self, codes=None, *, period: Period | None = None, **filters) -> str:
@@ -166,7 +168,9 @@ class Dashboard(PeopleCharts):
 
     def coverage_charts(self, current: dict) -> list[Chart]:
         if self.scope.kind == "zone":
-            bands = indicators.breakdown(self.period, "size_band", self.scope.codes)
+            bands = indicators.breakdown(
+                self.period, "size_band", self.scope.codes, zone_groups=self.zone_groups
+            )
             groups = [(_("All enterprises"), current, {})]
             groups += [
                 (label, bands.get(band) or self.empty(), {"size": key}) for band, key, label in self._bands()
@@ -178,8 +182,12 @@ class Dashboard(PeopleCharts):
             )
             union_groups = None  # one zone: no comparison between zones
         else:
-            by_zone = indicators.breakdown(self.period, "zone", self.scope.codes)
-            by_zone_band = indicators.breakdown(self.period, "zone_size_band", self.scope.codes)
+            by_zone = indicators.breakdown(
+                self.period, "zone", self.scope.codes, zone_groups=self.zone_groups
+            )
+            by_zone_band = indicators.breakdown(
+                self.period, "zone_size_band", self.scope.codes, zone_groups=self.zone_groups
+            )
             places = [(z.name, z.code) for z in self.scope.zones]
             if self.scope.codes is None and None in by_zone:
                 places.append((_("Outside every zone"), None))
@@ -204,7 +212,9 @@ class Dashboard(PeopleCharts):
                 series.append((label, groups))
             party = self._party_chart(series, _("Party coverage by zone"))
             union_groups = series[0][1]
-        by_ownership = indicators.breakdown(self.period, "ownership", self.scope.codes)
+        by_ownership = indicators.breakdown(
+            self.period, "ownership", self.scope.codes, zone_groups=self.zone_groups
+        )
         ownership_groups = [
             (str(label).capitalize(), by_ownership.get(value) or self.empty(), {"ownership": value})
             for value, label in Ownership.choices

@@ -143,16 +143,26 @@ def zone_codes(zones: Iterable | None) -> list[str] | None:
     return sorted({getattr(z, "code", z) for z in zones})
 
 
-def compute(period: Period, zones: Iterable | None = None, *, live: bool = False) -> dict:
+def compute(
+    period: Period, zones: Iterable | None = None, *, live: bool = False, zone_groups: dict | None = None
+) -> dict:
     """Every indicator for the scope (``None``: the province) and period; ``live`` bypasses the
-    summary (to prove it equal)."""
+    summary (to prove it equal). ``zone_groups`` (zone code -> the groups it collects, for every zone
+    of the scope) saves the query that reads them, for a page that computes many times."""
     codes = zone_codes(zones)
     rows = _rows(period, codes, by=None, live=live)
     sums = rows[0] if rows else {}
-    return _indicators(period, sums, _targets(period.year, codes), collected_groups(codes))
+    return _indicators(period, sums, _targets(period.year, codes), collected_groups(codes, zone_groups))
 
 
-def breakdown(period: Period, by: str, zones: Iterable | None = None, *, live: bool = False) -> dict:
+def breakdown(
+    period: Period,
+    by: str,
+    zones: Iterable | None = None,
+    *,
+    live: bool = False,
+    zone_groups: dict | None = None,
+) -> dict:
     """Indicators per zone code, ownership or size band (``"20plus"``, ``"under_20"``, ``None``).
 
     Groups with nothing in them are absent. Targets exist per zone only, so target figures are
@@ -163,7 +173,7 @@ def breakdown(period: Period, by: str, zones: Iterable | None = None, *, live: b
         raise ValueError(f"unknown grouping {by!r}")
     codes = zone_codes(zones)
     zone_targets = _zone_targets(period.year) if by == "zone" else {}
-    zone_groups = _zone_groups()
+    zone_groups = _zone_groups() if zone_groups is None else zone_groups
     scope_groups = collected_groups(codes, zone_groups)
     per_zone = zone_groups if by in ("zone", "zone_size_band") else {}
     result = {}
