@@ -189,7 +189,9 @@ def _json_value(name, value):
 
 def _check_enterprise_zones(user, codes) -> None:
     """403 for a zone whose enterprise rows the user may not see (another zone's, for an editor)."""
-    hidden = [code for code in codes or [] if not can_see_enterprises(user, Zone.objects.get(code=code))]
+    hidden = sorted(
+        zone.code for zone in Zone.objects.filter(code__in=codes or []) if not can_see_enterprises(user, zone)
+    )
     if hidden:
         message = _("You may not see the enterprises of zone(s) %(codes)s.") % {"codes": ", ".join(hidden)}
         raise ApiError(403, message)

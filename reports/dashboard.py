@@ -23,7 +23,7 @@ from enterprises.models import Ownership
 from reports import charts, indicators
 from reports.aggregates import SIZE_20PLUS, SIZE_UNDER_20
 from reports.dashboard_people import PeopleCharts
-from reports.pages import Card, Chart, Scope, _delta, table_url, trend_periods
+from reports.pages import Card, Chart, Scope, delta, table_url, trend_periods
 from zones.access import can_list_scope
 from zones.models import OUTSIDE_ZONES as OUTSIDE
 
@@ -38,6 +38,7 @@ class Dashboard(PeopleCharts):
         self.with_data = with_data
         self._computed: dict[Period, dict] = {}
         self.zone_groups = {z.code: frozenset(z.collects) for z in scope.zones}
+        self.zone_ids = {z.code: z.pk for z in scope.zones}
         self.collected = indicators.collected_groups(scope.codes, self.zone_groups)
 
     def figures(self, period: Period) -> dict:
@@ -51,8 +52,7 @@ class Dashboard(PeopleCharts):
         """The enterprise table behind a figure; empty (no link) when it would not show this user
         every enterprise the figure counts (a zone editor looking at other zones)."""
         codes = self.scope.codes if codes is None else codes
-        known = {z.code: z.pk for z in self.scope.zones}
-        if self.user is not None and not can_list_scope(self.user, codes, known):
+        if self.user is not None and not can_list_scope(self.user, codes, self.zone_ids):
             return ""
         return table_url(period or self.period, codes, **filters)
 
@@ -79,7 +79,7 @@ class Dashboard(PeopleCharts):
     def cards(self, now: dict, before: dict) -> list[Card]:
         def card(title, key, url, note="", is_pct=False):
             collected = indicators.GROUP_OF[key] in self.collected
-            return Card(title, now[key], is_pct, _delta(now[key], before[key]), url, note, collected)
+            return Card(title, now[key], is_pct, delta(now[key], before[key]), url, note, collected)
 
         members_no_org = _("including %(n)s with party members but no organization") % {
             "n": figure(now["with_party_members_no_org"])

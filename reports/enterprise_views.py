@@ -11,8 +11,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.periods import Period
-from enterprises import access
-from enterprises.access import get_enterprise_for_user
+from enterprises.access import get_enterprise_for_user, visible
 from membership.history import enterprise_history, organization_history
 from membership.models import Attachment
 from reports import charts, indicators
@@ -43,7 +42,7 @@ class EnterpriseListView(SingleTableMixin, FilterView):
         period = self.period or Period.year_of(timezone.localdate().year)
         self.period = period
         rows = enterprise_rows(period, None, operating_only=False).order_by(*TIEBREAK)
-        return access.visible(self.request.user, rows)
+        return visible(self.request.user, rows)
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -64,9 +63,7 @@ def enterprise_export(request, file_format):
     """The table behind the same filters (the drill-down links' too) as CSV or XLSX, streamed."""
     periods, period = period_choice(request)
     period = period or Period.year_of(timezone.localdate().year)
-    rows = access.visible(
-        request.user, enterprise_rows(period, None, operating_only=False).order_by(*TIEBREAK)
-    )
+    rows = visible(request.user, enterprise_rows(period, None, operating_only=False).order_by(*TIEBREAK))
     filterset = EnterpriseFilter(request.GET, queryset=rows)
     if not filterset.is_valid():
         errors = "; ".join(

@@ -111,7 +111,7 @@ def trend_periods(period: Period, with_data: list[Period]) -> list[Period]:
     return same_kind[-TREND_PERIODS:]
 
 
-def _delta(current, previous):
+def delta(current, previous):
     if current is None or previous is None:
         return None
     return current - previous

@@ -42,14 +42,9 @@ from membership.models import GrassrootsUnion, PartyOrganization
 from reports import deadlines
 from zones.models import Zone
 
-FLOWS = (
-    "new_union_members",
-    "awareness_class_attendees",
-    "proposed_for_admission",
-    "introduced_to_party",
-    "admitted_to_party",
-)
-STOCKS = ("workers", "party_members", "union_members")
+# The return's figures the engine sums (flows) or takes the latest of (stocks).
+FLOWS = Return.FLOWS
+STOCKS = Return.STOCKS
 YEAR_TO_DATE = ("new_union_members", "admitted_to_party")
 
 # Every column of a row and its type, for the queryset that reads them.
