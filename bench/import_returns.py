@@ -19,6 +19,17 @@ server) and each method, migrates an empty database and times the import alone:
 Each run is a separate process (settings read DATABASE_URL once). ``--xlsx`` also times the bulk
 import of the same rows saved as an XLSX workbook. The result is a Markdown table for
 docs/benchmarks.md.
+
+``--pair`` (PostgreSQL only) measures issue 15's target instead: ``manage.py import_returns`` of the
+file into an empty database against PostgreSQL's own COPY of the same file into a bare table of
+text columns, in the same run, taking turns (import, COPY, import, COPY, ...) ``--repeat`` times;
+it prints each one's seconds (min / median / max) and the ratio import / COPY pair by pair:
+
+    scripts/with-postgres.sh .venv/bin/python bench/import_returns.py --pair --repeat 5
+
+Each turn is ``bench/import_returns.py --once import|copy FILE`` in a process of its own, which
+first makes its empty database from a migrated template (not timed) and prints the seconds of the
+import or the COPY alone; with DATABASE_URL set, a turn can be run (and timed whole) on its own.
 """
 
 from __future__ import annotations
@@ -90,6 +101,7 @@ def generate(path: Path, rows: int, seed: int = 8) -> None:
                         rng.randint(0, 2) if org else "",
                         rng.randint(0, 9) if org else "",
                         rng.randint(0, 4) if org else "",
+                        "",  # union_members_left: not reported
                     ]
                 )
                 written += 1
@@ -189,6 +201,101 @@ def naive_import(path: Path) -> None:
                 )
 
 
+# --- import_returns against PostgreSQL's own COPY (--pair, --once) ------------------------------------
+
+TEMPLATE, TARGET = "bench_import_template", "bench_import"
+
+
+def _admin_url(base_url: str) -> str:
+    return urlunsplit(urlsplit(base_url)._replace(path="/postgres"))
+
+
+def _recreate(base_url: str, name: str, template: str | None = None) -> str:
+    """An empty database ``name`` (a copy of ``template`` if given); its URL."""
+    import psycopg2
+
+    connection = psycopg2.connect(_admin_url(base_url))
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")  # our own fixed names
+        cursor.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    connection.close()
+    return urlunsplit(urlsplit(base_url)._replace(path=f"/{name}"))
+
+
+def _bench_env(url: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    return env | {"DEBUG": "false", "SECRET_KEY": "benchmark", "ALLOWED_HOSTS": "localhost"}
+
+
+def once(step: str, path: Path) -> float:
+    """One turn: a fresh database from the template, then the import or the COPY alone, timed."""
+    base_url = os.environ["DATABASE_URL"]
+    url = _recreate(base_url, TARGET, TEMPLATE)
+    os.environ.update(_bench_env(url))
+    if step == "copy":
+        return copy_file(url, path)
+    setup_django()
+    from django.core.management import call_command
+
+    with open(os.devnull, "w") as quiet:
+        started = time.perf_counter()
+        call_command("import_returns", str(path), stdout=quiet)
+        return time.perf_counter() - started
+
+
+def copy_file(url: str, path: Path) -> float:
+    """PostgreSQL's own COPY of the file into a bare table (a text column per column), committed."""
+    import psycopg2
+
+    with path.open(encoding="utf-8") as stream:
+        columns = next(csv.reader(stream))  # the import's column names
+    connection = psycopg2.connect(url)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE bare_returns ({', '.join(f'{c} text' for c in columns)})")
+        connection.commit()
+        with path.open(encoding="utf-8") as stream:
+            started = time.perf_counter()
+            cursor.copy_expert("COPY bare_returns FROM STDIN WITH (FORMAT csv, HEADER true)", stream)
+            connection.commit()
+            seconds = time.perf_counter() - started
+    connection.close()
+    return seconds
+
+
+def pair(path: Path, rows: int, repeat: int, base_url: str) -> None:
+    template_url = _recreate(base_url, TEMPLATE)
+    migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v0"]
+    subprocess.run(migrate, cwd=ROOT, env=_bench_env(template_url), check=True)  # noqa: S603
+    times = {"import": [], "copy": []}
+    for _turn in range(repeat):
+        for step in times:
+            out = subprocess.run(  # noqa: S603
+                [sys.executable, __file__, "--once", step, str(path)],
+                cwd=ROOT,
+                env={**os.environ, "DATABASE_URL": base_url},
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            times[step].append(float(out.strip().splitlines()[-1]))
+            print(f"{step}: {times[step][-1]:.3f} s", file=sys.stderr)
+    ratios = [a / b for a, b in zip(times["import"], times["copy"], strict=True)]
+
+    def spread(values, unit=""):
+        values = sorted(values)
+        return " / ".join(f"{v:.2f}{unit}" for v in (values[0], values[len(values) // 2], values[-1]))
+
+    print(f"\nMachine: {machine()}\n")
+    print(f"{rows:,} rows, {repeat} turns each, min / median / max:\n")
+    print("| | seconds | rows/second (median) |")
+    print("| --- | ---: | ---: |")
+    for step, label in (("import", "`import_returns` (empty database)"), ("copy", "PostgreSQL COPY")):
+        median = sorted(times[step])[len(times[step]) // 2]
+        print(f"| {label} | {spread(times[step])} | {rows / median:,.0f} |")
+    print(f"| ratio import / COPY, pair by pair | {spread(ratios, 'x')} | |")
+
+
 # --- the driver ---------------------------------------------------------------------------------------
 
 
@@ -261,14 +368,28 @@ def main() -> None:
         default=10_000,
         help="the naive import runs on the file's first N rows (at ~200 rows/s, 100,000 take 8 minutes)",
     )
+    parser.add_argument("--pair", action="store_true", help="import_returns against COPY (PostgreSQL)")
+    parser.add_argument("--repeat", type=int, default=5, help="turns of each with --pair")
     parser.add_argument("--worker", nargs=2, metavar=("METHOD", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--once", nargs=2, metavar=("STEP", "FILE"), help="one turn of --pair")
     args = parser.parse_args()
+    if args.once:
+        print(f"{once(args.once[0], Path(args.once[1])):.4f}")
+        return
     setup_django()
     if args.worker:
         print(json.dumps(worker(args.worker[0], Path(args.worker[1]))))
         return
 
     base_url = os.environ.get("DATABASE_URL", "")
+    if args.pair:
+        if not base_url.startswith(("postgres://", "postgresql://")):
+            parser.error("--pair needs DATABASE_URL to name a PostgreSQL server")
+        with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+            csv_path = Path(tmp) / "returns.csv"
+            generate(csv_path, args.rows)
+            pair(csv_path, args.rows, args.repeat, base_url)
+        return
     kinds = ["SQLite"] + (["PostgreSQL"] if base_url.startswith(("postgres://", "postgresql://")) else [])
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:

@@ -72,7 +72,7 @@ def measure_in_process(url: str, repeats: int) -> dict:
         cwd=ROOT,
         env=env,
         check=True,
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -129,8 +129,11 @@ def worker(repeats: int) -> dict:
 
         return fetch
 
+    province = zone.province
+    province_url = _province_url(province)
     results = {
-        "province dashboard": timed(get("/", {"period": "2024"})),
+        "national page": timed(get("/", {"period": "2024"})),
+        "province page": timed(get(province_url, {"period": "2024"})),
         "zone page": timed(get(f"/zones/{zone.code}/", {"period": "2024"})),
         "enterprise table, page 1": timed(get("/enterprises/", {"period": "2024"})),
         "enterprise table, filtered": timed(
@@ -139,7 +142,7 @@ def worker(repeats: int) -> dict:
         "coverage from summaries": timed(lambda: indicators.compute(period)),
         "coverage live": timed(lambda: aggregates.aggregate(period), n=max(3, repeats // 5)),
     }
-
+    results.update(_writes(client, zone, repeats, timed))
     # CSV export of every enterprise of one period, against PostgreSQL's own COPY of the same rows.
     tracemalloc.start()
     started = time.perf_counter()
@@ -169,6 +172,82 @@ def worker(repeats: int) -> dict:
 
     results["data"] = {"enterprises": Enterprise.objects.count(), "returns": Return.objects.count()}
     return results
+
+
+def _province_url(province) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("province-detail", args=[province.code])
+    except NoReverseMatch:
+        return "/"
+
+
+def _writes(client, zone, repeats: int, timed) -> dict:
+    """What a write costs, its summary upkeep included, and the first page view after it."""
+    import io
+    import tempfile
+
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from enterprises import services
+    from enterprises.models import Return
+
+    user = User.objects.get(username="bench-admin")
+    returns = list(
+        Return.objects.filter(period="2024S1", enterprise__zone=zone, workers__isnull=False)
+        .select_related("enterprise")
+        .order_by("pk")[: repeats + 1]
+    )
+    bump = iter(range(1, 10_000))
+
+    def save_return():
+        ret = returns[0]
+        ret.refresh_from_db()
+        ret.workers += next(bump) % 2 or -1
+        with transaction.atomic():
+            ret.save()
+
+    def grid_save():
+        ret = returns[1]
+        ret.refresh_from_db()
+        ret.workers += next(bump) % 2 or -1
+        services.returns_save(creates=[], updates=[ret], deletes=[], user=user)
+
+    workdir = Path(tempfile.mkdtemp())
+
+    def one_row_import():
+        ret = returns[2]
+        ret.refresh_from_db()
+        e = ret.enterprise
+        path = workdir / "one.csv"
+        path.write_text(
+            "tax_code,name,zone,ownership,period,workers\n"
+            f"{e.tax_code},{e.name},{zone.code},{e.ownership},2024S1,{ret.workers + (next(bump) % 2 or -1)}\n"
+        )
+        call_command("import_returns", str(path), stdout=io.StringIO())
+
+    def first_view_after(write):
+        def run():
+            write()
+            response = client.get("/", {"period": "2024"})
+            assert response.status_code == 200
+
+        return run
+
+    warm = timed(lambda: client.get("/", {"period": "2024"}))
+    after_grid = timed(first_view_after(grid_save))
+    after_import = timed(first_view_after(one_row_import))
+    return {
+        "save a return (model save, upkeep included)": timed(save_return),
+        "grid save of one return": timed(grid_save),
+        "one-row import_returns": timed(one_row_import, n=max(3, repeats // 4)),
+        "national page, warm": warm,
+        "grid save + first national page": after_grid,
+        "one-row import + first national page": after_import,
+    }
 
 
 class _Counter:
@@ -202,10 +281,8 @@ def main():
         load = manage(
             url, "generate_synthetic", "--enterprises", str(size), "--zones", str(max(4, size // 2200))
         )
-        build = manage(url, "rebuild_summaries")
         result = measure_in_process(url, args.repeats)
         result["load_s"] = round(load, 1)
-        result["summaries_s"] = round(build, 1)
         report[size] = result
         print(json.dumps({"size": size, **result}), flush=True)
     imports = import_comparison(base, args.import_rows)

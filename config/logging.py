@@ -14,6 +14,7 @@ import logging
 import time
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 
 REQUEST_LOGGER = logging.getLogger("coverage.requests")
 
@@ -42,6 +43,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+class OneLinePermissionDenied(logging.Filter):
+    """A refusal is not a fault: Django logs each 403 with its traceback (twice on a development
+    console); keep its one line, and the tracebacks of real errors."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], PermissionDenied):
+            record.exc_info = record.exc_text = None
+        return True
+
+
+_ONE_LINE_PERMISSION_DENIED = OneLinePermissionDenied()
+
+
 def client_ip(request) -> str | None:
     """The client's address: nginx's X-Real-IP when the app is behind our proxy, else the socket's.
 
@@ -61,6 +75,8 @@ class RequestLogMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # On the logger itself, so that every handler (ours and Django's own console) sees one line.
+        logging.getLogger("django.request").addFilter(_ONE_LINE_PERMISSION_DENIED)
 
     def __call__(self, request):
         started = time.perf_counter()

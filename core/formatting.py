@@ -3,7 +3,10 @@
 Pages (through the ``figures`` template filters), charts and exports all format through here.
 """
 
+from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.management.base import BaseCommand
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -36,3 +39,12 @@ def change(value, is_pct=False):
         amount = number_format(abs(value), decimal_pos=1, use_l10n=True, force_grouping=True)
         return _("%(sign)s%(amount)s points") % {"sign": sign, "amount": amount}
     return f"{sign}{intcomma(abs(value))}"
+
+
+class InstallationLanguageCommand(BaseCommand):
+    """A management command that speaks the installation's language (``LANGUAGE_CODE``), whatever
+    language its caller (a test, a scheduled job inside a request) has active."""
+
+    def execute(self, *args, **options):
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().execute(*args, **options)

@@ -63,6 +63,12 @@ class Period:
     def year_of(cls, year: int) -> Period:
         return cls(year, "Y", 1)
 
+    @classmethod
+    def containing(cls, day: dt.date, kind: str) -> Period:
+        """The period of this kind ("Y", "S" or "Q") that the day lies in."""
+        months = _KINDS[kind][1]
+        return cls(day.year, kind, (day.month - 1) // months + 1)
+
     def __str__(self) -> str:
         if self.kind == "Y":
             return str(self.year)
@@ -136,6 +142,18 @@ class Period:
 
 def all_periods_of_year(year: int) -> list[Period]:
     return [Period(year, kind, i) for kind, (count, _m) in _KINDS.items() for i in range(1, count + 1)]
+
+
+# How often a zone reports (zones.models.ReportingFrequency) -> the kind of its periods.
+KIND_OF_FREQUENCY = {"quarter": "Q", "half": "S", "year": "Y"}
+
+
+def recent_periods(day: dt.date, kind: str, count: int) -> list[Period]:
+    """The period of this kind in progress on ``day`` and the ``count - 1`` before it, newest first."""
+    periods = [Period.containing(day, kind)]
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    return periods
 
 
 def validate_period(value: str) -> None:

@@ -1,11 +1,63 @@
-"""Domain signals: how the writing apps tell the reading one that figures changed, without importing it.
+"""Domain signals: how the writing apps tell the reading one that figures change, without importing it.
 
-Model signals (post_save, post_delete) cover single saves; bulk writes (the period grid, imports,
-data loads) send ``figures_changed`` inside their transaction instead.
+Model signals (pre/post save and delete) cover single saves. Bulk writes (the period grid, imports,
+data loads) wrap their write in ``changing_figures`` inside their transaction: the readers take the
+touched enterprises' figures before the write and again after it, and keep their summary exact by the
+difference.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.dispatch import Signal
 
-# zone_ids: the zones whose figures changed (None: enterprises outside every zone); years: the years
-# whose returns changed; since_year: also every later year (a founding or closing date moved).
+# Both carry ``change``, a FigureChange: before the write, then after it (same transaction).
+figures_changing = Signal()
 figures_changed = Signal()
+
+# Set while a bulk write runs: its upkeep covers the model signals its own saves and deletes send.
+_bulk_write: ContextVar[bool] = ContextVar("bulk_write", default=False)
+
+
+def in_bulk_write() -> bool:
+    return _bulk_write.get()
+
+
+@dataclass
+class FigureChange:
+    """What a bulk write touches.
+
+    enterprise_ids: the enterprises whose returns, dates, zone or organizations change (ids created by
+    the write are added with ``add`` once known); years: the years whose returns change; since_year:
+    also every year from this one on (a founding, closing or organization date moved).
+    """
+
+    enterprise_ids: set[int] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
+    since_year: int | None = None
+    # The receivers' own notes between the two signals (the figures before the write).
+    notes: dict = field(default_factory=dict)
+
+    def add(self, enterprise_ids: Iterable[int]) -> None:
+        """Enterprises created by this write: they had no figures before it."""
+        self.enterprise_ids.update(enterprise_ids)
+        self.notes.setdefault("created", set()).update(enterprise_ids)
+
+
+@contextmanager
+def changing_figures(
+    sender, enterprise_ids: Iterable[int] = (), years: Iterable[int] = (), since_year: int | None = None
+) -> Iterator[FigureChange]:
+    """Wrap a bulk write (inside its transaction) so that the readers' summaries follow it."""
+    change = FigureChange(set(enterprise_ids), set(years), since_year)
+    figures_changing.send(sender, change=change)
+    token = _bulk_write.set(True)
+    try:
+        yield change
+    finally:
+        _bulk_write.reset(token)
+    figures_changed.send(sender, change=change)

@@ -18,7 +18,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core import parsing
-from core.periods import Period
+from core.formatting import figure
+from core.periods import KIND_OF_FREQUENCY, Period, recent_periods
 from enterprises import rules
 from enterprises.models import Enterprise, Return
 from zones.access import editable_zones
@@ -62,6 +63,26 @@ class PeopleDateField(forms.DateField):
             return super().to_python(value)
         try:
             return parsing.parse_date(str(value))
+        except parsing.ParseError as problem:
+            raise ValidationError(problem.message, code="invalid") from None
+
+
+class PeopleCountField(forms.IntegerField):
+    """A count typed as people write it (1.200, 1 200), read by ``core.parsing`` like the import's:
+    Django's own field reads "1.200" as a decimal and refuses it."""
+
+    # A text input: a number input would refuse "1.200" in the browser before we could read it.
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_value", rules.MAX_COUNT)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values or isinstance(value, int):
+            return super().to_python(value)
+        try:
+            return parsing.parse_count(str(value))
         except parsing.ParseError as problem:
             raise ValidationError(problem.message, code="invalid") from None
 
@@ -139,20 +160,43 @@ class PeriodField(forms.CharField):
         return Period.parse(super().clean(value))
 
 
+class PeriodChoiceField(forms.TypedChoiceField):
+    """A period picked from a list of people's labels ("Q2 2024"), cleaned to a ``Period``."""
+
+    def __init__(self, *, periods, **kwargs):
+        choices = [(str(p), p.label()) for p in periods]
+        super().__init__(choices=choices, coerce=Period.parse, label=_("Period"), **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
+# Periods in progress or just ended that the grid offers beside those with returns, per frequency.
+RECENT_PERIODS = 4
+
+
 class GridStartForm(forms.Form):
+    """A zone of the editor's, and a period that makes sense for it: one with returns in the editor's
+    zones, or one of the latest of their reporting frequencies; the one due now is suggested."""
+
     zone = forms.ModelChoiceField(queryset=Zone.objects.none(), label=_("Zone"), to_field_name="code")
-    period = PeriodField()
 
     def __init__(self, *args, user, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         zones = editable_zones(user)
         self.fields["zone"].queryset = zones
-        # Suggest the half year in progress, and the editor's zone when there is only one.
         today = today or timezone.localdate()
-        self.fields["period"].initial = str(Period(today.year, "S", 1 if today.month <= 6 else 2))
-        own = list(zones[:2])
+        own = list(zones)
+        kinds = {KIND_OF_FREQUENCY[zone.reporting_frequency] for zone in own} or {"Q"}
+        recent = {p for kind in kinds for p in recent_periods(today, kind, RECENT_PERIODS)}
+        reported = Return.objects.filter(enterprise__zone__in=own).order_by().values_list("period", flat=True)
+        periods = sorted(recent | {Period.parse(p) for p in reported.distinct()}, reverse=True)
+        self.fields["period"] = PeriodChoiceField(periods=periods)
+        # The period being reported now (the latest one ended) of the editor's zone, when only one.
         if len(own) == 1:
             self.fields["zone"].initial = own[0].code
+        kind = KIND_OF_FREQUENCY[own[0].reporting_frequency] if len(own) == 1 else min(kinds)
+        self.fields["period"].initial = str(Period.containing(today, kind).previous())
 
     def clean_period(self):
         period = self.cleaned_data["period"]
@@ -177,6 +221,7 @@ class GridCell:
     id: str  # the input's id, target of the error summary's links
     value: str  # what the input shows
     error: str = ""
+    previous: str = ""  # the figure of the previous period, formatted ("" when there is no return)
 
 
 @dataclass
@@ -190,6 +235,11 @@ class GridRow:
     error: str = ""  # about the whole row: overlap, someone else's save
     posted: bool = False  # the row was on the page the user submitted
     warnings: list[str] = field(default_factory=list)  # data-quality flags, not errors
+    previous: Return | None = None  # the return for the period just before, shown beside the cells
+
+    @property
+    def blocking_label(self) -> str:
+        return Period.parse(self.blocking.period).label() if self.blocking else ""
 
     @property
     def anchor(self) -> str:
@@ -224,13 +274,15 @@ class PeriodGrid:
     """One zone and one period: a row per operating enterprise, prefilled with its return.
 
     Three queries whatever the number of enterprises: their count, one page of them
-    (``GRID_PAGE_SIZE``), and their returns overlapping the period. With ``data`` (a POST), the rows
-    are the enterprises the page posted, so that an enterprise registered meanwhile cannot shift
-    rows between pages; every cell is parsed and checked with the same rules as the import
-    (``core.parsing``, ``enterprises.rules``), and ``is_valid()`` is true only if every cell is. An
-    empty cell means "not reported". A row whose version differs from the saved one was changed by
-    someone else meanwhile: it is marked and shows the newer values. Only the figures the zone
-    collects are columns (``fields``); the others stay as recorded, and cannot be posted.
+    (``GRID_PAGE_SIZE``), and their returns from the previous period's start to the period's end
+    (the period's own, those overlapping it, and the previous period's, shown beside each cell).
+    With ``data`` (a POST), the rows are the enterprises the page posted, so that an enterprise
+    registered meanwhile cannot shift rows between pages; every cell is parsed and checked with the
+    same rules as the import (``core.parsing``, ``enterprises.rules``), and ``is_valid()`` is true
+    only if every cell is. An empty cell means "not reported". A row whose version differs from the
+    saved one was changed by someone else meanwhile: it is marked and shows the newer values. Only
+    the figures the zone collects are columns (``fields``); the others stay as recorded, and cannot
+    be posted.
     """
 
     def __init__(self, *, zone: Zone, period: Period, data=None, page: int = 1, today=None):
@@ -253,16 +305,26 @@ class PeriodGrid:
             posted = {int(m[1]) for key in data if (m := _POSTED_ROW.match(key))}
             enterprises = list(operating.filter(pk__in=posted)) if len(posted) <= GRID_PAGE_SIZE else []
             self.moved = len(enterprises) != len(posted)
-        exact, blocking = {}, {}
-        overlapping = Return.objects.filter(
-            enterprise__in=[e.pk for e in enterprises], starts_on__lte=period.end, ends_on__gte=period.start
+        self.previous_period = period.previous()
+        exact, blocking, previous = {}, {}, {}
+        nearby = Return.objects.filter(
+            enterprise__in=[e.pk for e in enterprises],
+            starts_on__lte=period.end,
+            ends_on__gte=self.previous_period.start,
         ).order_by("starts_on")
-        for ret in overlapping:
+        for ret in nearby:
             if ret.period == str(period):
                 exact[ret.enterprise_id] = ret
-            else:
+            elif ret.period == str(self.previous_period):
+                previous[ret.enterprise_id] = ret
+            if ret.period != str(period) and Period.parse(ret.period).overlaps(period):
                 blocking.setdefault(ret.enterprise_id, ret)
         self.rows = [self._row(e, exact.get(e.pk), blocking.get(e.pk), labels) for e in enterprises]
+        for row in self.rows:
+            row.previous = previous.get(row.enterprise.pk)
+            for cell in row.cells:
+                value = getattr(row.previous, cell.field) if row.previous else None
+                cell.previous = "" if value is None else figure(value)
         self.not_started = bool(rules.check_period_not_future(period, today or timezone.localdate()))
 
     @property
@@ -296,7 +358,8 @@ class PeriodGrid:
             seen_version = self.data.get(f"{prefix}-version")
             changed = row.values != saved or errors
             if blocking and any(typed.values()):
-                row.error = str(OVERLAPPING_RETURN % {"other": blocking.period, "period": self.period})
+                other = Period.parse(blocking.period).label()
+                row.error = str(OVERLAPPING_RETURN % {"other": other, "period": self.period.label()})
             elif changed and seen_version != str(row.version):
                 # Someone else saved this row meanwhile: show theirs, and say what the user typed.
                 yours = ", ".join(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.periods import Period
@@ -77,14 +78,14 @@ def check_not_future(field: str, day: dt.date | None, today: dt.date) -> list[tu
     """Founding dates and the like are facts already: a date after today is a typing mistake."""
     if day is None or day <= today:
         return []
-    return [(field, str(DATE_IN_FUTURE % {"date": day.isoformat()}))]
+    return [(field, str(DATE_IN_FUTURE % {"date": date_format(day)}))]
 
 
 def check_period_not_future(period: Period | None, today: dt.date) -> list[tuple[str, str]]:
     """A return describes a period that has begun; one starting after today cannot be reported yet."""
     if period is None or period.start <= today:
         return []
-    return [("period", str(PERIOD_IN_FUTURE % {"period": period}))]
+    return [("period", str(PERIOD_IN_FUTURE % {"period": period.label()}))]
 
 
 def check_party_org(level: str | None, founded: dt.date | None) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from core.periods import Period
-from core.signals import figures_changed
+from core.signals import changing_figures
 from enterprises import locks
 from enterprises.models import Enterprise, PeriodLock, Return
 from zones.models import Zone
@@ -153,36 +153,38 @@ def returns_save(*, creates: list[Return], updates: list[Return], deletes: list[
         # uniqueness were checked for the whole grid in one read; the database constraints stay
         # the last guard.
         row.clean_fields(exclude=["enterprise"])
-    if creates:
-        bulk_create_with_history(creates, Return, default_user=user)
-    if updates:
-        guard = Q()
-        for row in updates:
-            guard |= Q(pk=row.pk, version=row.version)
-            row.version += 1
-            row.updated_at = now
-        # simple-history's bulk_update_with_history(manager=...) cannot take this filtered queryset
-        # (it tests the manager for truth, which runs the query and falls back to all rows when the
-        # guard matches nothing), so its two steps are spelled out: the guarded UPDATE, then history.
-        matched = Return.objects.filter(guard).bulk_update(updates, [*RETURN_FIELDS, "version", "updated_at"])
-        if matched != len(updates):
-            raise StaleVersion
-        Return.history.bulk_history_create(updates, update=True, default_user=user)
-    if deletes:
-        guard = Q()
-        for row in deletes:
-            guard |= Q(pk=row.pk, version=row.version)
-        victims = list(Return.objects.select_for_update().filter(guard))
-        if len(victims) != len(deletes):
-            raise StaleVersion
-        for row in victims:
-            row._history_user = user
-            row.delete()
-    # Bulk writes send no model signals: tell the readers what changed.
-    changed = [*creates, *updates]
-    enterprise_ids = {r.enterprise_id for r in changed}
-    zone_ids = set(Enterprise.objects.filter(pk__in=enterprise_ids).values_list("zone_id", flat=True))
-    figures_changed.send(Return, zone_ids=zone_ids, years={int(r.period[:4]) for r in changed})
+    rows = [*creates, *updates, *deletes]
+    # Bulk writes send no model signals: the readers keep their figures by this write's enterprises.
+    with changing_figures(
+        Return, enterprise_ids={r.enterprise_id for r in rows}, years={int(r.period[:4]) for r in rows}
+    ):
+        if creates:
+            bulk_create_with_history(creates, Return, default_user=user)
+        if updates:
+            guard = Q()
+            for row in updates:
+                guard |= Q(pk=row.pk, version=row.version)
+                row.version += 1
+                row.updated_at = now
+            # simple-history's bulk_update_with_history(manager=...) cannot take this filtered queryset
+            # (it tests the manager for truth, which runs the query and falls back to all rows when the
+            # guard matches nothing), so its two steps are spelled out: the guarded UPDATE, then history.
+            matched = Return.objects.filter(guard).bulk_update(
+                updates, [*RETURN_FIELDS, "version", "updated_at"]
+            )
+            if matched != len(updates):
+                raise StaleVersion
+            Return.history.bulk_history_create(updates, update=True, default_user=user)
+        if deletes:
+            guard = Q()
+            for row in deletes:
+                guard |= Q(pk=row.pk, version=row.version)
+            victims = list(Return.objects.select_for_update().filter(guard))
+            if len(victims) != len(deletes):
+                raise StaleVersion
+            for row in victims:
+                row._history_user = user
+                row.delete()
 
 
 def period_close(*, zone: Zone, period: Period, user) -> PeriodLock:

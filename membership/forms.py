@@ -7,9 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enterprises import locks
-from enterprises.forms import DateInput
+from enterprises.forms import DateInput, PeopleCountField, PeopleDateField
 from membership.models import PartyOrganization, PartyOrgLevel
 
 
@@ -42,8 +43,8 @@ class PartyOrgFoundForm(EventForm):
         help_text=_("The body the organization belongs to, such as the provincial Business Association."),
     )
     level = forms.ChoiceField(label=_("Level"), choices=PartyOrgLevel.choices, initial=PartyOrgLevel.CELL)
-    founded_on = forms.DateField(label=_("Founded on"), widget=DateInput)
-    founding_members = forms.IntegerField(
+    founded_on = PeopleDateField(label=_("Founded on"), widget=DateInput)
+    founding_members = PeopleCountField(
         label=_("Official members at founding"),
         min_value=0,
         help_text=_("A party cell needs at least 3 official members."),
@@ -59,22 +60,35 @@ class PartyOrgFoundForm(EventForm):
 class UpgradeForm(EventForm):
     date_fields = ("since",)
 
-    since = forms.DateField(label=_("Committee since"), widget=DateInput)
+    since = PeopleDateField(label=_("Committee since"), widget=DateInput)
+    name = forms.CharField(
+        label=_("Name as a committee"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "A cell usually takes the committee's name on upgrade; the old name stays in its history. "
+            "Empty: the name is kept."
+        ),
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].initial = organization.committee_name()
 
 
 class DissolveForm(EventForm):
     date_fields = ("dissolved_on",)
 
-    dissolved_on = forms.DateField(label=_("Dissolved on"), widget=DateInput)
+    dissolved_on = PeopleDateField(label=_("Dissolved on"), widget=DateInput)
 
 
 class UnionFoundForm(EventForm):
     date_fields = ("founded_on",)
 
     name = forms.CharField(label=_("Name"), max_length=255, required=False)
-    founded_on = forms.DateField(label=_("Founded on"), widget=DateInput)
-    founding_members = forms.IntegerField(
-        label=_("Members at founding"),
+    founded_on = PeopleDateField(label=_("Founded on"), widget=DateInput)
+    founding_members = PeopleCountField(
+        label=pgettext_lazy("union", "Members at founding"),
         min_value=0,
         help_text=_("A grassroots union needs at least 5 members."),
     )
@@ -84,7 +98,7 @@ class AttachForm(forms.Form):
     organization = forms.ModelChoiceField(
         label=_("Organization looking after its party members"), queryset=PartyOrganization.objects.none()
     )
-    since = forms.DateField(label=_("Since"), widget=DateInput, required=False)
+    since = PeopleDateField(label=_("Since"), widget=DateInput, required=False)
 
     def __init__(self, *args, enterprise, **kwargs):
         super().__init__(*args, **kwargs)

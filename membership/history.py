@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from core.periods import Period
 from enterprises.models import Enterprise, Return
 from membership.models import Attachment, GrassrootsUnion, PartyOrganization, PartyOrganizationLevel
 from zones.models import Zone
@@ -120,7 +122,7 @@ class _Formatter:
         if model is Enterprise:
             return _("enterprise")
         if model is Return:
-            return _("return %(period)s") % {"period": record.period}
+            return _("return %(period)s") % {"period": _period_label(record.period)}
         if model is PartyOrganization:
             return _("party organization %(name)s") % {"name": record.name}
         if model is PartyOrganizationLevel:
@@ -197,3 +199,11 @@ def organization_history(organization, levels) -> list[tuple]:
     if organization.dissolved_on:
         events.append((organization.dissolved_on, _("Dissolved")))
     return sorted(events, key=lambda event: event[0])
+
+
+def _period_label(code: str) -> str:
+    """People's label of a stored period code ("2024S1" -> "first half of 2024")."""
+    try:
+        return Period.parse(code).label()
+    except ValidationError:
+        return code

@@ -144,18 +144,21 @@ def party_org_found_body(request):
 def party_org_upgrade(request, pk):
     organization = get_party_organization_for_user(request.user, pk, write=True)
     zone = organization.host_enterprise.zone if organization.host_enterprise else None
-    form = UpgradeForm(request.POST or None, user=request.user, zone=zone)
+    form = UpgradeForm(request.POST or None, user=request.user, zone=zone, organization=organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.party_org_upgrade(
-                organization=organization, since=form.cleaned_data["since"], user=request.user
+                organization=organization,
+                since=form.cleaned_data["since"],
+                name=form.cleaned_data["name"],
+                user=request.user,
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            name = form.cleaned_data["name"] or organization.name
             messages.success(
-                request,
-                _("%(name)s is a grassroots party committee from now on.") % {"name": organization.name},
+                request, _("%(name)s is a grassroots party committee from now on.") % {"name": name}
             )
             return redirect(_back(organization))
     return _form_page(

@@ -2,7 +2,9 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.periods import Period
@@ -47,7 +49,10 @@ class PartyOrganization(models.Model):
         help_text=_("For an organization not hosted by one enterprise, such as the Business Association."),
     )
     founded_on = models.DateField(_("founded on"))
-    founding_members = models.PositiveIntegerField(_("members at founding"), null=True, blank=True)
+    # "Members" are party members here, union members in a union: one English word, two Vietnamese.
+    founding_members = models.PositiveIntegerField(
+        pgettext_lazy("party organization", "members at founding"), null=True, blank=True
+    )
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
 
     objects = ExistingInQuerySet.as_manager()
@@ -82,6 +87,14 @@ class PartyOrganization(models.Model):
     def current_level(self) -> str | None:
         level = PartyOrganizationLevel.objects.in_force(self).first()
         return level.level if level else None
+
+    def committee_name(self) -> str:
+        """The name it would take as a grassroots committee: "Chi bộ X" becomes "Đảng bộ X" (and the
+        English "Party cell of X", "Party committee of X"); other names are kept as they are."""
+        for cell, committee in (("Chi bộ", "Đảng bộ"), ("Party cell", "Party committee")):
+            if self.name[: len(cell)].casefold() == cell.casefold():
+                return committee + self.name[len(cell) :]
+        return self.name
 
 
 class LevelQuerySet(models.QuerySet):
@@ -118,7 +131,7 @@ class PartyOrganizationLevel(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organization}: {self.get_level_display()} ({self.since:%Y-%m-%d})"
+        return f"{self.organization}: {self.get_level_display()} ({date_format(self.since)})"
 
 
 class GrassrootsUnion(models.Model):
@@ -127,7 +140,9 @@ class GrassrootsUnion(models.Model):
     )
     name = models.CharField(_("name"), max_length=255, blank=True)
     founded_on = models.DateField(_("founded on"))
-    founding_members = models.PositiveIntegerField(_("members at founding"), null=True, blank=True)
+    founding_members = models.PositiveIntegerField(
+        pgettext_lazy("union", "members at founding"), null=True, blank=True
+    )
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
 
     objects = ExistingInQuerySet.as_manager()

@@ -150,11 +150,17 @@ def _last_event(organization: PartyOrganization) -> tuple[PartyOrganizationLevel
 
 @transaction.atomic
 def party_org_upgrade(
-    *, organization: PartyOrganization, since: dt.date, user, today: dt.date | None = None
+    *,
+    organization: PartyOrganization,
+    since: dt.date,
+    user,
+    name: str | None = None,
+    today: dt.date | None = None,
 ) -> PartyOrganizationLevel:
     """Upgrade a cell to a grassroots committee from ``since`` on: a new level row, the past kept.
 
-    Indicators and flags for periods ending before ``since`` still see a cell.
+    Indicators and flags for periods ending before ``since`` still see a cell. A new ``name`` (the
+    "Chi bộ …" becoming "Đảng bộ …") renames it; the audit trail keeps the old name.
     """
     organization = PartyOrganization.objects.select_for_update().get(pk=organization.pk)
     _not_future("since", since, today)
@@ -172,6 +178,9 @@ def party_org_upgrade(
         raise ValidationError({"since": NOT_AFTER_LAST_CHANGE % {"date": date_format(last)}})
     level = PartyOrganizationLevel(organization=organization, level=PartyOrgLevel.COMMITTEE, since=since)
     _save(level, user)
+    if name and name != organization.name:
+        organization.name = name
+        _save(organization, user)
     return level
 
 

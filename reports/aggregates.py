@@ -106,22 +106,26 @@ def aggregate(period: Period, scope: Scope | None = None, by: str | None = None)
 
     Without a grouping there is always one dict (all zeros and ``None`` for an empty scope).
     """
-    inner_sql, params = rows_sql(period, scope or Scope())
-    columns = [
-        f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}" for name, condition in COUNTS.items()
-    ]
-    columns += [f"SUM({value}) AS {name}" for name, value in FIGURES.items()]
-    columns += [f"COUNT({value}) AS {name}_n" for name, value in FIGURES.items()]
+    rows = aggregate_periods([period], scope, by)
+    for row in rows:
+        del row["period"]
+    return rows
+
+
+def aggregate_periods(periods: list[Period], scope: Scope | None = None, by: str | None = None) -> list[dict]:
+    """``aggregate`` for several periods in one statement, each row with its ``period`` (a string):
+    what the summary's upkeep reads before and after a write."""
     group = GROUP_COLUMNS[by] if by else {}
-    columns[:0] = [f"{sql} AS g_{name}" for name, sql in group.items()]
-    eligible = int(settings.UNION_ELIGIBLE_WORKERS)  # our own setting, an integer, never user input
-    select = ", ".join(columns) % {"eligible": eligible}
-    sql = f"SELECT {select} FROM ({inner_sql}) e"  # noqa: S608 - only our own SQL fragments
-    if group:
-        sql += f" GROUP BY {', '.join(group.values())}"
+    parts, params = [], []
+    for period in periods:
+        sql, part_params = _select(period, scope or Scope(), group)
+        parts.append(sql)
+        params += part_params
+    if not parts:
+        return []
     # Read where the router sends reads of these tables (a replica, when there is one).
     with connections[router.db_for_read(Enterprise)].cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(" UNION ALL ".join(parts), params)
         names = [c[0] for c in cursor.description]
         rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     for row in rows:
@@ -134,3 +138,20 @@ def aggregate(period: Period, scope: Scope | None = None, by: str | None = None)
         keys = tuple(row.pop(f"g_{name}") for name in group)
         row["group"] = keys[0] if len(keys) == 1 else keys
     return rows
+
+
+def _select(period: Period, scope: Scope, group: dict) -> tuple[str, list]:
+    inner_sql, params = rows_sql(period, scope)
+    columns = [f"'{period}' AS period"]  # a period's code: digits and Q/S only (core.periods)
+    columns += [
+        f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}" for name, condition in COUNTS.items()
+    ]
+    columns += [f"SUM({value}) AS {name}" for name, value in FIGURES.items()]
+    columns += [f"COUNT({value}) AS {name}_n" for name, value in FIGURES.items()]
+    columns[1:1] = [f"{sql} AS g_{name}" for name, sql in group.items()]
+    eligible = int(settings.UNION_ELIGIBLE_WORKERS)  # our own setting, an integer, never user input
+    select = ", ".join(columns) % {"eligible": eligible}
+    sql = f"SELECT {select} FROM ({inner_sql}) e"  # noqa: S608 - only our own SQL fragments
+    if group:
+        sql += f" GROUP BY {', '.join(group.values())}"
+    return sql, params

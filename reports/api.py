@@ -22,7 +22,7 @@ from enterprises.access import visible
 from enterprises.models import Return
 from reports import contract, indicators
 from reports.rows import enterprise_rows
-from zones.access import can_see_enterprises
+from zones.access import can_see_enterprises, province_zones
 from zones.models import ApiToken, Zone
 from zones.roles import role_of
 
@@ -97,13 +97,20 @@ def requested_period(request) -> Period:
 
 def requested_zones(request) -> list[str] | None:
     """The scope asked for (repeat ``zone=``): every role sees the indicators of every zone, so no
-    zone is the province; a token restricted to zones sees those only (no zone: all of them)."""
+    zone is the province; a token restricted to zones sees those only (no zone: all of them), and a
+    user limited to a province sees its zones only (no zone: the province)."""
     codes = sorted({c.strip().upper() for c in request.GET.getlist("zone") if c.strip()})
     known = set(Zone.objects.filter(code__in=codes).values_list("code", flat=True)) if codes else set()
     unknown = sorted(set(codes) - known)
     if unknown:
         raise ApiError(400, _("Unknown zone code(s): %(codes)s.") % {"codes": ", ".join(unknown)})
-    restricted = token_zone_codes(request)
+    restricted = _visible_zone_codes(request)
+    own = province_zones(request.user)
+    if own is not None:
+        outside = sorted(set(codes) - set(own))
+        if outside:
+            message = _("Zone(s) %(codes)s lie outside your province.") % {"codes": ", ".join(outside)}
+            raise ApiError(403, message)
     if restricted is None:
         return codes or None
     if not codes:
@@ -150,10 +157,19 @@ def periods_view(request):
     )
 
 
+def _visible_zone_codes(request) -> set[str] | None:
+    """The zones the token and the user's province leave visible (None: every zone)."""
+    restricted = token_zone_codes(request)
+    own = province_zones(request.user)
+    if own is not None:
+        restricted = set(own) if restricted is None else restricted & set(own)
+    return restricted
+
+
 @api_view
 def zones_view(request):
     zones = Zone.objects.select_related("province").order_by("code")
-    restricted = token_zone_codes(request)
+    restricted = _visible_zone_codes(request)
     if restricted is not None:
         zones = zones.filter(code__in=restricted)
     return ok(

@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def summarize_every_period(sender, using, **kwargs):
+    """After ``migrate`` every period with returns has its summary (an upgrade drops old ones)."""
+    from reports import summary
+
+    summary.ensure()
 
 
 class ReportsConfig(AppConfig):
@@ -9,3 +17,5 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports import reporting_signals, signals  # noqa: F401 - connects the summary's receivers
+
+        post_migrate.connect(summarize_every_period, sender=self)

@@ -14,18 +14,31 @@ enterprises.
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from core.formatting import figure, not_collected, pct
 from core.periods import Period
 from enterprises.models import Ownership
-from reports import charts, indicators
+from reports import aggregates, charts, indicators
 from reports.aggregates import SIZE_20PLUS, SIZE_UNDER_20
 from reports.dashboard_people import PeopleCharts
-from reports.pages import Card, Chart, Scope, delta, table_url, trend_periods
+from reports.models import Target
+from reports.pages import MAX_BARS, MIN_REPORTING_PCT, Card, Chart, Scope, delta, table_url, trend_periods
 from zones.access import can_list_scope
 from zones.models import OUTSIDE_ZONES as OUTSIDE
+from zones.models import Zone
+
+# The counts a bar of the coverage charts draws: what "others" adds up when a chart has too many bars.
+BAR_COUNTS = (
+    "enterprises",
+    "with_party_org",
+    "with_party_members_no_org",
+    "without_party_presence",
+    "with_union",
+    "without_union",
+)
 
 
 class Dashboard(PeopleCharts):
@@ -37,9 +50,19 @@ class Dashboard(PeopleCharts):
         self.scope = scope
         self.with_data = with_data
         self._computed: dict[Period, dict] = {}
-        self.zone_groups = {z.code: frozenset(z.collects) for z in scope.zones}
-        self.zone_ids = {z.code: z.pk for z in scope.zones}
+        if scope.kind == "national":
+            # Every zone's groups and province, as plain values: the page never draws its zones.
+            rows = Zone.objects.values_list("code", "pk", "province_id", "collects_party", "collects_union")
+            self.zone_groups, self.zone_ids, self.zone_province = {}, {}, {}
+            for code, pk, province_id, party, union in rows:
+                self.zone_groups[code] = frozenset(Zone(collects_party=party, collects_union=union).collects)
+                self.zone_ids[code] = pk
+                self.zone_province[code] = province_id
+        else:
+            self.zone_groups = {z.code: frozenset(z.collects) for z in scope.zones}
+            self.zone_ids = {z.code: z.pk for z in scope.zones}
         self.collected = indicators.collected_groups(scope.codes, self.zone_groups)
+        self.list_path = reverse("enterprise-list")  # once: every drill-down link starts with it
 
     def figures(self, period: Period) -> dict:
         if period not in self._computed:
@@ -54,14 +77,14 @@ class Dashboard(PeopleCharts):
         codes = self.scope.codes if codes is None else codes
         if self.user is not None and not can_list_scope(self.user, codes, self.zone_ids):
             return ""
-        return table_url(period or self.period, codes, **filters)
+        return table_url(period or self.period, codes, base=self.list_path, **filters)
 
     def context(self) -> dict:
         current = self.figures(self.period)
         previous_period = self.period.previous()
         previous = self.figures(previous_period)
         charts_ = [*self.coverage_charts(current), *self.change_charts(current, previous)]
-        charts_ += [self.trend_rates(), self.trend_members()]
+        charts_ += [self.trend_rates(), self.trend_members(), self.trend_reporting()]
         targets = self.targets_chart(current)
         if targets:
             charts_.append(targets)
@@ -181,6 +204,16 @@ class Dashboard(PeopleCharts):
                 [(_("All enterprises"), groups)], _("Party coverage by enterprise size")
             )
             union_groups = None  # one zone: no comparison between zones
+        elif self.scope.kind == "national":
+            by_province = self.province_figures()
+            places = [
+                (p.name, by_province.get(p.pk) or self.empty(), {"zone": self.province_codes(p.pk)})
+                for p in self.scope.provinces
+            ]
+            places = self._at_most(places, current, {})
+            series = [(_("All enterprises"), places)]
+            party = self._party_chart(series, _("Party coverage by province"))
+            union_groups = places
         else:
             by_zone = indicators.breakdown(
                 self.period, "zone", self.scope.codes, zone_groups=self.zone_groups
@@ -191,6 +224,10 @@ class Dashboard(PeopleCharts):
             places = [(z.name, z.code) for z in self.scope.zones]
             if self.scope.codes is None and None in by_zone:
                 places.append((_("Outside every zone"), None))
+            if len(places) > MAX_BARS:
+                # The largest zones get a bar each; the rest share one (the zone links list them all).
+                size = {code: (by_zone.get(code) or {}).get("enterprises") or 0 for _name, code in places}
+                places = sorted(places, key=lambda place: -size[place[1]])[: MAX_BARS - 1]
             series = [
                 (
                     _("All enterprises"),
@@ -210,6 +247,17 @@ class Dashboard(PeopleCharts):
                     for name, code in places
                 ]
                 series.append((label, groups))
+            if len(places) < len(self.scope.zones) + (None in by_zone and self.scope.codes is None):
+                bands = {
+                    key: (self.scope_bands().get(band) or self.empty()) for band, key, _l in self._bands()
+                }
+                totals = [current, *bands.values()]
+                series = [
+                    (split, [*groups, self._others(groups, total, filters)])
+                    for (split, groups), total, filters in zip(
+                        series, totals, [{}, *[{"size": key} for key in bands]], strict=True
+                    )
+                ]
             party = self._party_chart(series, _("Party coverage by zone"))
             union_groups = series[0][1]
         by_ownership = indicators.breakdown(
@@ -221,11 +269,71 @@ class Dashboard(PeopleCharts):
         ]
         charts_ = [party]
         if union_groups:
-            charts_.append(self._union_chart("union-zone", _("Union coverage by zone"), union_groups))
+            title = (
+                _("Union coverage by province")
+                if self.scope.kind == "national"
+                else _("Union coverage by zone")
+            )
+            charts_.append(self._union_chart("union-zone", title, union_groups))
         charts_.append(
             self._union_chart("union-ownership", _("Union coverage by ownership"), ownership_groups)
         )
         return charts_
+
+    def province_figures(self) -> dict[int, dict]:
+        """Province id -> its indicators, from one per-zone breakdown of the installation.
+
+        The zones' additive parts are summed per province, as the summary sums its rows, and turned
+        into indicators by the engine's own function. (This belongs in ``indicators.breakdown(period,
+        "province")``; until the engine has that grouping, it lives here.)"""
+        sums: dict[int, dict] = {}
+        for row in indicators._rows(self.period, None, by="zone"):
+            province = self.zone_province.get(row["group"])
+            if province is None:
+                continue  # outside every zone: in no province
+            total = sums.setdefault(province, {})
+            for name in aggregates.SUM_COLUMNS:
+                if row[name] is not None:
+                    total[name] = total.get(name, 0) + row[name]
+        targets = Target.objects.of_provinces(self.period.year)
+        codes = {p.code: p.pk for p in self.scope.provinces}
+        targets = {codes[code]: value for code, value in targets.items() if code in codes}
+        return {
+            province: indicators._indicators(
+                self.period,
+                total,
+                targets.get(province, {}),
+                indicators.collected_groups(self.province_codes(province), self.zone_groups),
+            )
+            for province, total in sums.items()
+        }
+
+    def province_codes(self, province_id: int) -> list[str]:
+        return sorted(code for code, pk in self.zone_province.items() if pk == province_id)
+
+    def _at_most(self, groups: list, total: dict, filters: dict) -> list:
+        """At most ``MAX_BARS`` groups: the largest, and one for the others."""
+        if len(groups) <= MAX_BARS:
+            return groups
+        largest = sorted(groups, key=lambda g: -(g[1]["enterprises"] or 0))[: MAX_BARS - 1]
+        return [*largest, self._others(largest, total, filters)]
+
+    def _others(self, shown: list, total: dict, filters: dict) -> tuple:
+        """The bar of every group not drawn: the scope's counts less those of the groups drawn
+        (rates are left out: a rate comes from the engine, never from subtraction)."""
+        others = dict(self.empty())
+        for key in BAR_COUNTS:
+            values = [total[key], *[f[key] for _label, f, _filters in shown]]
+            others[key] = None if None in values else values[0] - sum(values[1:])
+        label = _("Others (%(n)s)") % {"n": len(self.scope.zones or self.scope.provinces) - len(shown)}
+        return (label, others, {**filters, "others": True})
+
+    def scope_bands(self) -> dict:
+        if not hasattr(self, "_scope_bands"):
+            self._scope_bands = indicators.breakdown(
+                self.period, "size_band", self.scope.codes, zone_groups=self.zone_groups
+            )
+        return self._scope_bands
 
     def empty(self, code: str | None = "") -> dict:
         """The figures of a group with no enterprise (counts 0), as the engine gives them for a zone
@@ -244,18 +352,22 @@ class Dashboard(PeopleCharts):
         return {"zone": [code or OUTSIDE]}
 
     def _group_url(self, filters: dict, **more) -> str:
+        if filters.get("others"):
+            return ""  # the others together have no list of their own: each has its page
         filters = {**filters, **more}
         codes = filters.pop("zone", None)
         return self.url(codes, **filters)
 
     def _party_chart(self, series, title) -> Chart:
+        """The stacked bars of each split, and one table row per group: its figures, then its party
+        organization coverage in each size band (one row per zone, not one per zone and band)."""
         segments = [
             ("org", _("With a party organization")),
             ("members_no_org", _("Party members, no organization")),
             ("neither", _("Neither")),
         ]
-        plotted, rows = [], []
-        for split_no, (split, groups) in enumerate(series):
+        plotted = []
+        for split, groups in series:
             bars = []
             for label, f, filters in groups:
                 # The engine gives a group's counts as None only where no zone collects it.
@@ -267,21 +379,29 @@ class Dashboard(PeopleCharts):
                 }
                 urls = {key: self._group_url(filters, party=key) for key, _label in segments}
                 bars.append({"label": label, "values": values, "urls": urls, "missing": missing})
-                heading = label if split_no == 0 else f"{label} – {split.lower()}"
-                rows.append(
-                    [
-                        (heading, ""),
-                        (figure(f["enterprises"]), self._group_url(filters)),
-                        *[
-                            (missing or figure(values[key]), urls[key] if values[key] else "")
-                            for key, _label in segments
-                        ],
-                        (missing or pct(f["party_org_coverage_pct"]), ""),
-                        (missing or pct(f["party_presence_pct"]), ""),
-                        (missing or figure(f["party_members_in_orgs"]), ""),
-                    ]
-                )
             plotted.append((split, bars))
+        rows = []
+        for n, ((label, f, filters), bar) in enumerate(zip(series[0][1], plotted[0][1], strict=True)):
+            missing, values, urls = bar["missing"], bar["values"], bar["urls"]
+            others = bool(filters.get("others"))
+
+            def rate(value, missing=missing, others=others):
+                return "" if others else missing or pct(value)
+
+            rows.append(
+                [
+                    (label, ""),
+                    (figure(f["enterprises"]), self._group_url(filters)),
+                    *[
+                        (missing or figure(values[key]), urls[key] if values[key] else "")
+                        for key, _label in segments
+                    ],
+                    (rate(f["party_org_coverage_pct"]), ""),
+                    (rate(f["party_presence_pct"]), ""),
+                    ("" if others else missing or figure(f["party_members_in_orgs"]), ""),
+                    *[(rate(groups[n][1]["party_org_coverage_pct"]), "") for _split, groups in series[1:]],
+                ]
+            )
         headers = [
             _("Group"),
             _("Enterprises"),
@@ -289,6 +409,7 @@ class Dashboard(PeopleCharts):
             _("Party organization coverage"),
             _("Party presence"),
             _("Party members in organizations"),
+            *[_("Coverage: %(band)s") % {"band": split.lower()} for split, _groups in series[1:]],
         ]
         description = _(
             "Share of operating enterprises with a party organization, with party members but no "
@@ -296,6 +417,11 @@ class Dashboard(PeopleCharts):
         )
         if len(series) > 1:
             description += " " + _("The buttons show enterprises with 20 or more workers or fewer than 20.")
+        if any(filters.get("others") for _label, _f, filters in series[0][1]):
+            description += " " + _(
+                "Only the %(n)s largest are drawn; the last bar adds up the others, each of which has "
+                "its own page."
+            ) % {"n": len(series[0][1]) - 1}
         # xgettext:no-python-format (a literal per cent sign, never %-formatted)
         figure_ = charts.stacked_shares(plotted, segments, _("% of operating enterprises"))
         return Chart("coverage", title, description, figure_, headers, rows)
@@ -308,6 +434,7 @@ class Dashboard(PeopleCharts):
             values = {"yes": f["with_union"], "no": f["without_union"]}
             urls = {key: self._group_url(filters, union=key) for key, _label in segments}
             bars.append({"label": label, "values": values, "urls": urls, "missing": missing})
+            others = bool(filters.get("others"))  # counts only: a rate comes from the engine
             rows.append(
                 [
                     (label, ""),
@@ -316,10 +443,15 @@ class Dashboard(PeopleCharts):
                         (missing or figure(values[key]), urls[key] if values[key] else "")
                         for key, _label in segments
                     ],
-                    (missing or pct(f["union_coverage_pct"]), ""),
-                    (missing or pct(f["union_coverage_eligible_pct"]), ""),
-                    (missing or figure(f["union_members"]), ""),
-                    (missing or figure(f["new_union_members"]), ""),
+                    *[
+                        ("" if others else missing or text, "")
+                        for text in (
+                            pct(f["union_coverage_pct"]),
+                            pct(f["union_coverage_eligible_pct"]),
+                            figure(f["union_members"]),
+                            figure(f["new_union_members"]),
+                        )
+                    ],
                 ]
             )
         headers = [
@@ -345,16 +477,66 @@ class Dashboard(PeopleCharts):
         periods = trend_periods(self.period, self.with_data)
         return periods, [self.figures(p) for p in periods]
 
-    def trend_rates(self) -> Chart:
+    @staticmethod
+    def complete(values: dict) -> bool:
+        """Whether enough enterprises reported for the period's totals to be read as such."""
+        rate = values["reporting_rate_pct"]
+        return rate is not None and rate >= MIN_REPORTING_PCT
+
+    def _trend_chart(self, chart_id, title, description, keys, axis_title, *, percent=False) -> Chart:
+        """Lines over the periods whose reporting rate reaches ``MIN_REPORTING_PCT``; the table
+        lists every period and says which ones the chart leaves out."""
         periods, values = self._trend()
+        shown = [(p, v) for p, v in zip(periods, values, strict=True) if self.complete(v)]
+        figure_ = charts.lines(
+            [p.label() for p, _v in shown],
+            [(label, [v[key] for _p, v in shown]) for key, label in keys],
+            axis_title,
+            percent=percent,
+        )
+        fmt = pct if percent else figure
+        rows = []
+        for p, v in zip(periods, values, strict=True):
+            heading = p.label()
+            if not self.complete(v):
+                heading = _("%(period)s (left out of the chart: reporting rate %(rate)s)") % {
+                    "period": heading,
+                    "rate": pct(v["reporting_rate_pct"]),
+                }
+            rows.append([(heading, ""), *[(fmt(v[key]), "") for key, _label in keys]])
+        if len(shown) < len(periods):
+            description += " " + _(
+                "Periods in which fewer than %(min)s%% of enterprises reported are left out of the chart "
+                "(their totals would read as a fall); the table lists them."
+            ) % {"min": MIN_REPORTING_PCT}
+        return Chart(
+            chart_id, title, description, figure_, [_("Period"), *[label for _key, label in keys]], rows
+        )
+
+    def trend_rates(self) -> Chart:
         keys = [
             ("party_org_coverage_pct", _("Party organization coverage")),
             ("party_presence_pct", _("Party presence")),
             ("union_coverage_pct", _("Union coverage")),
-            ("reporting_rate_pct", _("Reporting rate")),
         ]
+        periods, _values = self._trend()
+        return self._trend_chart(
+            "trend-rates",
+            _("Coverage over time"),
+            _("Coverage rates in the last %(n)s periods of this length that have data.")
+            % {"n": len(periods)},
+            keys,
+            # xgettext:no-python-format (a literal per cent sign, never %-formatted)
+            _("% of operating enterprises"),
+            percent=True,
+        )
+
+    def trend_reporting(self) -> Chart:
+        """Completeness and timeliness on their own chart: 0 -> 100% would flatten the coverage lines."""
+        periods, values = self._trend()
+        keys = [("reporting_rate_pct", _("Reporting rate")), ("timeliness_pct", _("Timeliness"))]
         figure_ = charts.lines(
-            [str(p) for p in periods],
+            [p.label() for p in periods],
             [(label, [v[key] for v in values]) for key, label in keys],
             # xgettext:no-python-format (a literal per cent sign, never %-formatted)
             _("% of operating enterprises"),
@@ -365,40 +547,30 @@ class Dashboard(PeopleCharts):
             for p, v in zip(periods, values, strict=True)
         ]
         return Chart(
-            "trend-rates",
-            _("Coverage over time"),
-            _("Coverage and reporting rates in the last %(n)s periods of this length that have data.")
-            % {"n": len(periods)},
+            "trend-reporting",
+            _("Reporting over time"),
+            _("Enterprises that reported, and those that reported on time, in each period.")
+            + " "
+            + _("Below %(min)s%% the other trend charts leave the period out.") % {"min": MIN_REPORTING_PCT},
             figure_,
             [_("Period"), *[label for _key, label in keys]],
             rows,
         )
 
     def trend_members(self) -> Chart:
-        periods, values = self._trend()
         keys = [
             ("party_members", _("Party members")),
             ("union_members", _("Union members")),
             ("new_union_members", _("New union members")),
             ("admitted_to_party", _("Admitted to the party")),
         ]
-        figure_ = charts.lines(
-            [str(p) for p in periods],
-            [(label, [v[key] for v in values]) for key, label in keys],
-            _("people"),
-        )
-        rows = [
-            [(p.label(), ""), *[(figure(v[key]), "") for key, _label in keys]]
-            for p, v in zip(periods, values, strict=True)
-        ]
-        return Chart(
+        return self._trend_chart(
             "trend-members",
             _("Members over time"),
             _(
                 "Party and union members at the end of each period, and new members during it; a gap "
                 "means no data."
             ),
-            figure_,
-            [_("Period"), *[label for _key, label in keys]],
-            rows,
+            keys,
+            _("people"),
         )

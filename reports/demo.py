@@ -556,9 +556,8 @@ def seed(*, reset_passwords: bool = False) -> dict:
         ],
         Target.objects.filter(zone__isnull=True, year=2024, indicator=TargetIndicator.NEW_UNION_MEMBERS),
     )
-    # The loads above are bulk writes (no signals): the summary, where there is one, is stale.
-    summary.mark_dirty(zones.values(), summary.summarized_years_from(0))
-    summary.mark_dirty([None], summary.summarized_years_from(0))
+    # The loads above are bulk writes (no signals): summarize every period with returns afresh.
+    summary.rebuild()
     passwords = _demo_users(reset_passwords)
     # The cycle so far: approved up to the last half year of 2023; every 2024 period still open.
     admin = get_user_model().objects.get(

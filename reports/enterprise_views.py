@@ -118,7 +118,7 @@ FLOWS = (
 def _returns_chart(returns, figures) -> dict:
     """One line per figure over the enterprise's returns."""
     lines = [(str(label), [getattr(r, key) for r in returns]) for key, label in figures]
-    return charts.lines([r.period for r in returns], lines, _("people"))
+    return charts.lines([Period.parse(r.period).label() for r in returns], lines, _("people"))
 
 
 @role_required()

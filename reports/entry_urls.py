@@ -4,6 +4,7 @@ from reports import entry_views as views
 from reports.enterprise_views import enterprise_history_page
 
 urlpatterns = [
+    path("", views.entry_start, name="entry-start"),
     path("enterprises/<int:pk>/history/", enterprise_history_page, name="enterprise-history"),
     path("returns/", views.period_grid_start, name="period-grid-start"),
     path("returns/<str:zone>/<str:period>/", views.period_grid, name="period-grid"),

@@ -1,5 +1,6 @@
-"""Data entry pages that read the indicator engine: the period grid (with data-quality warnings beside
-its cells) and the data quality page. Writes go through ``enterprises.services``.
+"""Data entry pages that read the indicator engine: the editor's start page (what is due), the period
+grid (with data-quality warnings beside its cells) and the data quality page. Writes go through
+``enterprises.services``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from enterprises.models import Return
 from reports import quality
 from reports.forms import FlagCheckForm
 from reports.models import FlagReview
+from reports.reporting_views import due_cycles
 from zones.access import editable_zones, get_zone_for_user, role_required
 from zones.roles import Role, is_administrator
 
@@ -36,6 +38,17 @@ GRID_RACE = gettext_lazy(
     "Someone saved returns of this zone at the same moment. Nothing was saved: rows they changed are marked."
 )
 GRID_NOTHING_TO_SAVE = gettext_lazy("Nothing to save: no value was changed.")
+
+
+# --- The editor's start page --------------------------------------------------------------------
+
+
+@role_required(*EDITORS)
+def entry_start(request):
+    """Where data entry begins: for each of the editor's zones the period due, its deadline and who
+    has not reported, with the ways in (the grid of that period, the import, the lifecycle, quality)."""
+    due = due_cycles(request.user, missing=10)
+    return render(request, "enterprises/entry/start.html", {"due": due})
 
 
 # --- The period grid ---------------------------------------------------------------------------

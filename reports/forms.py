@@ -2,17 +2,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import TARGET_NOT_POSITIVE, Target, TargetIndicator
-from zones.models import Zone
+from zones.models import Province, Zone
 
 TARGET_EXISTS = _(
     "There is already a target for “%(indicator)s” in %(year)s for %(scope)s: edit that one instead."
 )
 PROVINCE = _("the whole province")
+INSTALLATION = _("the whole installation")
+ONE_SCOPE = _("Choose a province or a zone, not both: a zone's target is already within its province.")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class TargetForm(forms.Form):
-    """An annual target: one per indicator, year and scope (the province, or one zone)."""
+    """An annual target: one per indicator, year and scope (the province, or one zone; with several
+    provinces, the installation, a province or a zone)."""
 
     indicator = forms.ChoiceField(label=_("Indicator"), choices=TargetIndicator.choices)
     zone = forms.ModelChoiceField(
@@ -21,6 +24,13 @@ class TargetForm(forms.Form):
         required=False,
         empty_label=PROVINCE,
         help_text=_("The whole province, or one zone."),
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.all(),
+        required=False,
+        empty_label=INSTALLATION,
+        help_text=_("Empty for the whole installation, or for a zone's target."),
     )
     year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
     value = forms.IntegerField(
@@ -38,17 +48,30 @@ class TargetForm(forms.Form):
                 {
                     "indicator": instance.indicator,
                     "zone": instance.zone,
+                    "province": instance.province,
                     "year": instance.year,
                     "value": instance.value,
                 },
             )
         super().__init__(*args, **kwargs)
+        # With one province, the province is the installation: the form stays as it always was.
+        self.several_provinces = Province.objects.count() > 1
+        if self.several_provinces:
+            self.fields["zone"].empty_label = _("the installation or a province")
+            self.fields["zone"].help_text = _("Empty for the installation or a province.")
+        else:
+            del self.fields["province"]
 
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
-        clash = Target.objects.filter(indicator=data["indicator"], year=data["year"], zone=data["zone"])
+        data.setdefault("province", None)
+        if data["province"] and data["zone"]:
+            raise forms.ValidationError(ONE_SCOPE, code="two_scopes")
+        clash = Target.objects.filter(
+            indicator=data["indicator"], year=data["year"], zone=data["zone"], province=data["province"]
+        )
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
@@ -57,7 +80,9 @@ class TargetForm(forms.Form):
                 % {
                     "indicator": TargetIndicator(data["indicator"]).label,
                     "year": data["year"],
-                    "scope": data["zone"] or PROVINCE,
+                    "scope": data["zone"]
+                    or data["province"]
+                    or (INSTALLATION if self.several_provinces else PROVINCE),
                 },
                 code="duplicate",
             )
@@ -65,7 +90,7 @@ class TargetForm(forms.Form):
 
     def save(self) -> Target:
         target = self.instance or Target()
-        for name in ("indicator", "zone", "year", "value"):
+        for name in ("indicator", "zone", "province", "year", "value"):
             setattr(target, name, self.cleaned_data[name])
         target.save()
         return target

@@ -313,14 +313,8 @@ def pipeline_rates(flows: dict) -> dict:
 
 
 def _targets(year: int, codes: list[str] | None) -> dict[str, int]:
-    """Per indicator: the province's target, or for zones the sum of theirs when each one has one."""
-    targets = Target.objects.filter(year=year)
-    if codes is None:
-        return dict(targets.filter(zone__isnull=True).values_list("indicator", "value"))
-    per_indicator: dict[str, list[int]] = {}
-    for indicator, value in targets.filter(zone__code__in=codes).values_list("indicator", "value"):
-        per_indicator.setdefault(indicator, []).append(value)
-    return {k: sum(v) for k, v in per_indicator.items() if codes and len(v) == len(codes)}
+    """Per indicator, the scope's target (``Target.objects.values_for``): one query."""
+    return Target.objects.values_for(year, codes)
 
 
 def _zone_targets(year: int) -> dict[str, dict[str, int]]:

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reports.aggregates import SUM_COLUMNS
-from zones.models import Zone
+from zones.models import Province, Zone
 
 
 class TargetIndicator(models.TextChoices):
@@ -19,10 +19,56 @@ class TargetIndicator(models.TextChoices):
 TARGET_NOT_POSITIVE = _("A target is a positive whole number: 1 or more.")
 
 
+class TargetQuerySet(models.QuerySet):
+    def values_for(self, year: int, codes: list[str] | None) -> dict[str, int]:
+        """Per indicator, the target of a scope: the installation's (``codes=None``); a province's
+        when ``codes`` are exactly its zones and it has one; else the sum of the zones' targets when
+        each zone has one. One query, whatever the number of zones."""
+        targets = self.filter(year=year)
+        if codes is None:
+            installation = targets.filter(zone__isnull=True, province__isnull=True)
+            return dict(installation.values_list("indicator", "value"))
+        if not codes:
+            return {}
+        # A province's target counts when no zone of the province lies outside the scope and no
+        # zone of the scope outside the province.
+        left_out = Zone.objects.filter(province=OuterRef("province_id")).exclude(code__in=codes)
+        elsewhere = Zone.objects.filter(code__in=codes).exclude(province=OuterRef("province_id"))
+        whole_province = Q(province__isnull=False) & ~Exists(left_out) & ~Exists(elsewhere)
+        per_indicator: dict[str, list[int]] = {}
+        own: dict[str, int] = {}
+        rows = targets.filter(Q(zone__code__in=codes) | whole_province)
+        for indicator, value, province_id in rows.values_list("indicator", "value", "province_id"):
+            if province_id is None:
+                per_indicator.setdefault(indicator, []).append(value)
+            else:
+                own[indicator] = value
+        summed = {k: sum(v) for k, v in per_indicator.items() if len(v) == len(codes)}
+        return {**summed, **own}
+
+    def of_provinces(self, year: int) -> dict[str, dict[str, int]]:
+        """Province code -> indicator -> target, in one query (the national page's province rows)."""
+        by_province: dict[str, dict[str, int]] = {}
+        rows = self.filter(year=year, province__isnull=False)
+        for code, indicator, value in rows.values_list("province__code", "indicator", "value"):
+            by_province.setdefault(code, {})[indicator] = value
+        return by_province
+
+
 class Target(models.Model):
-    """An annual target for one indicator, for the province (no zone) or one zone; at least 1."""
+    """An annual target for one indicator, for the installation (neither province nor zone), one
+    province or one zone; at least 1. With one province, the province's target is the installation's."""
 
     indicator = models.CharField(_("indicator"), max_length=40, choices=TargetIndicator.choices)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name=_("province"),
+        help_text=_("Empty for the whole installation or a zone."),
+    )
     zone = models.ForeignKey(
         Zone,
         on_delete=models.PROTECT,
@@ -35,29 +81,46 @@ class Target(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.PositiveIntegerField(_("value"), validators=[MinValueValidator(1, TARGET_NOT_POSITIVE)])
 
+    objects = TargetQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
-        ordering = ["-year", "indicator", "zone__code"]
+        ordering = ["-year", "indicator", "province__code", "zone__code"]
         constraints = [
             # One target per indicator, year and scope; set_target replaces it in place.
             models.UniqueConstraint(
-                fields=["indicator", "year"], condition=Q(zone__isnull=True), name="unique_province_target"
+                fields=["indicator", "year"],
+                condition=Q(zone__isnull=True, province__isnull=True),
+                name="unique_installation_target",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "province"],
+                condition=Q(province__isnull=False),
+                name="unique_province_target",
             ),
             models.UniqueConstraint(
                 fields=["indicator", "year", "zone"],
                 condition=Q(zone__isnull=False),
                 name="unique_zone_target",
             ),
+            # A target's scope is one thing: a zone names its province already.
+            models.CheckConstraint(
+                condition=Q(province__isnull=True) | Q(zone__isnull=True), name="target_one_scope"
+            ),
             # "% of target" divides by the value: a target of 0 would make it meaningless.
             models.CheckConstraint(condition=Q(value__gt=0), name="target_value_positive"),
         ]
 
     def __str__(self):
-        scope = self.zone.code if self.zone else _("province")
-        return f"{self.get_indicator_display()} {self.year} ({scope}): {self.value}"
+        return f"{self.get_indicator_display()} {self.year} ({self.scope_label}): {self.value}"
+
+    @property
+    def scope_label(self) -> str:
+        if self.zone_id:
+            return self.zone.code
+        return self.province.name if self.province_id else str(_("province"))
 
 
 class ExportKind(models.TextChoices):
@@ -96,56 +159,43 @@ SUMMARY_FIGURES = SUM_COLUMNS
 
 
 class CoverageSummary(models.Model):
-    """Every indicator's additive parts for one zone, period, ownership and size band."""
+    """Every indicator's additive parts for one zone, period, ownership and size band.
+
+    ``zone_key`` is the zone's id, or 0 for enterprises outside every zone, and ``size_band`` is ""
+    when the workforce is not reported: the group's key has no NULL, so one unique constraint holds on
+    every database (NULLs would be distinct).
+    """
 
     zone = models.ForeignKey(Zone, on_delete=models.CASCADE, null=True, related_name="+")
+    zone_key = models.BigIntegerField()
     period = models.CharField(max_length=6)
     ownership = models.CharField(max_length=20)
-    size_band = models.CharField(max_length=10, null=True)
+    size_band = models.CharField(max_length=10, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "zone", "ownership", "size_band"],
-                name="unique_summary_group",
-                nulls_distinct=False,
+                fields=["period", "zone_key", "ownership", "size_band"], name="unique_summary_group_key"
             )
         ]
         indexes = [models.Index(fields=["period", "zone"], name="summary_period_zone")]
 
     def __str__(self):
-        return f"{self.period} {self.zone_id} {self.ownership} {self.size_band}"
+        return f"{self.period} {self.zone_key} {self.ownership} {self.size_band}"
 
 
 for _name in SUMMARY_FIGURES:
-    CoverageSummary.add_to_class(_name, models.BigIntegerField(null=True))
+    CoverageSummary.add_to_class(_name, models.BigIntegerField(default=0))
 
 
 class SummarizedPeriod(models.Model):
-    """A period whose summary rows exist; other periods are computed live."""
+    """A period whose summary rows exist: every period with returns and those they roll up into."""
 
     period = models.CharField(max_length=6, unique=True)
     built_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return self.period
-
-
-class SummaryDirty(models.Model):
-    """A zone's year whose summary rows are out of date; refreshed before the next read.
-
-    Written in the same transaction as the change that made it dirty. ``zone_key`` is the zone's
-    id, or 0 for enterprises outside every zone.
-    """
-
-    zone_key = models.BigIntegerField()
-    year = models.PositiveSmallIntegerField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["zone_key", "year"], name="unique_summary_dirty")]
-
-    def __str__(self):
-        return f"{self.zone_key} {self.year}"
 
 
 class FlagReview(models.Model):

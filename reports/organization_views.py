@@ -6,6 +6,7 @@ by another body, such as the Business Association cell; from its host enterprise
 
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -13,19 +14,31 @@ from core.periods import Period
 from enterprises.models import Return
 from membership.access import get_party_organization_for_user, visible_organizations
 from membership.history import organization_history
-from membership.models import PartyOrganizationLevel, PartyOrgLevel
+from membership.models import OrganizationReturn, PartyOrganizationLevel, PartyOrgLevel
 from reports import charts
 from zones.access import role_required
 
 
 @role_required()
 def organization_list(request):
-    """Every party organization with its newest level; ``?outside=1``: those hosted outside enterprises."""
+    """Every party organization with its newest level and its latest reported party members (from
+    its host enterprise's returns, or its own for another body); ``?outside=1``: those hosted outside
+    enterprises."""
     latest_level = PartyOrganizationLevel.objects.in_force(OuterRef("pk"))
+    host_members = Return.objects.filter(
+        enterprise=OuterRef("host_enterprise"), party_members__isnull=False
+    ).order_by("-ends_on")
+    own_members = OrganizationReturn.objects.filter(
+        organization=OuterRef("pk"), party_members__isnull=False
+    ).order_by("-ends_on")
     organizations = visible_organizations(request.user).select_related("host_enterprise__zone")
-    organizations = organizations.annotate(level=Subquery(latest_level.values("level")[:1])).order_by(
-        "name", "pk"
-    )
+    organizations = organizations.annotate(
+        level=Subquery(latest_level.values("level")[:1]),
+        members=Coalesce(
+            Subquery(host_members.values("party_members")[:1]),
+            Subquery(own_members.values("party_members")[:1]),
+        ),
+    ).order_by("name", "pk")
     outside = request.GET.get("outside") == "1"
     if outside:
         organizations = organizations.filter(host_enterprise__isnull=True)
@@ -43,10 +56,14 @@ def organization_list(request):
 
 @role_required()
 def organization_detail(request, pk):
-    """Founding, level changes, dissolution, members over time, attached enterprises. Five queries."""
+    """Founding, level changes, dissolution, former names, members over time, attached enterprises.
+    Six queries."""
     organization = get_party_organization_for_user(request.user, pk)
     levels = list(organization.levels.order_by("since"))
     attachments = list(organization.attachments.select_related("enterprise").order_by("enterprise__name"))
+    # A cell renamed on upgrade ("Chi bộ X" -> "Đảng bộ X") is still found under its old name.
+    names = organization.history.order_by("history_id").values_list("name", flat=True)
+    former_names = list(dict.fromkeys(name for name in names if name != organization.name))
     if organization.host_enterprise_id:
         source = Return.objects.filter(enterprise_id=organization.host_enterprise_id)
         source_label = _("returns of the host enterprise")
@@ -60,7 +77,7 @@ def organization_detail(request, pk):
         .values_list("period", "party_members")
     ]
     chart = charts.lines(
-        [str(p) for p, _value in members],
+        [p.label() for p, _value in members],  # people's labels on the axis, not period codes
         [(_("Party members"), [v for _p, v in members])],
         _("party members"),
     )
@@ -71,6 +88,7 @@ def organization_detail(request, pk):
             "organization": organization,
             "current_level": levels[-1].get_level_display() if levels else None,
             "history": organization_history(organization, levels),
+            "former_names": former_names,
             "members": members,
             "source_label": source_label,
             "attachments": attachments,

@@ -14,19 +14,29 @@ from django.utils.translation import gettext as _
 from core.periods import Period
 from enterprises.models import Return
 from membership.models import PartyOrganization
-from zones.models import Zone, ZoneKind
+from zones.models import Province, Zone, ZoneKind
 
 TREND_PERIODS = 8
+# Trend charts leave out periods with fewer returns than this (% of operating enterprises): a year
+# where 0.1% reported would otherwise draw as a collapse, and its recovery as growth.
+MIN_REPORTING_PCT = 50
+# No chart draws more bars than this: beyond it, the largest groups and one bar for the others.
+MAX_BARS = 60
 
 
 @dataclass
 class Scope:
-    """The enterprises a page covers: ``codes=None`` is the province (enterprises outside zones too)."""
+    """The enterprises a page covers: ``codes=None`` is the installation (enterprises outside zones
+    too), which with one province is the province."""
 
     title: str
     codes: list[str] | None
     zones: list[Zone] = field(default_factory=list)  # the zones its figures are broken down by
-    kind: str = "province"  # "province", "group" (zones of one kind) or "zone"
+    # "province" (the only province, or one of several), "national" (several provinces: broken down
+    # by province), "group" (zones of one kind) or "zone"
+    kind: str = "province"
+    provinces: list[Province] = field(default_factory=list)  # "national": its provinces
+    province: Province | None = None  # the province a page lies in, when there are several
 
 
 @dataclass
@@ -69,16 +79,37 @@ def period_choice(request) -> tuple[list[Period], Period | None]:
     return periods, selected_period(request, periods)
 
 
-def table_url(period: Period, codes: list[str] | None = None, **filters) -> str:
-    """The enterprise table for the period, restricted to ``codes`` (None: all) and ``filters``."""
+def table_url(period: Period, codes: list[str] | None = None, *, base: str | None = None, **filters) -> str:
+    """The enterprise table for the period, restricted to ``codes`` (None: all) and ``filters``.
+    ``base``: the table's path, when the caller reversed it once for many links."""
     query = {"period": str(period)}
     if codes:
         query["zone"] = codes
     query.update({k: v for k, v in filters.items() if v is not None})
-    return f"{reverse('enterprise-list')}?{urlencode(query, doseq=True)}"
+    return f"{base or reverse('enterprise-list')}?{urlencode(query, doseq=True)}"
+
+
+def provinces_if_several() -> list[Province]:
+    """The installation's provinces when it has several (a national installation), else []. One query."""
+    provinces = list(Province.objects.order_by("name"))
+    return provinces if len(provinces) > 1 else []
+
+
+def national_scope(title: str, provinces: list[Province]) -> Scope:
+    """Several provinces: the whole installation, broken down by province (never by its zones)."""
+    return Scope(title=title, codes=None, kind="national", provinces=provinces)
+
+
+def own_province_scope(province: Province) -> Scope:
+    """One province of several: its zones, broken down by zone."""
+    zones = list(province.zones.order_by("code"))
+    return Scope(
+        title=province.name, codes=[z.code for z in zones], zones=zones, kind="province", province=province
+    )
 
 
 def province_scope(title: str) -> Scope:
+    """The installation's only province: every zone, and the enterprises outside them."""
     return Scope(title=title, codes=None, zones=list(Zone.objects.order_by("code")))
 
 

@@ -10,7 +10,7 @@ from core.periods import Period
 from enterprises.models import Return
 from reports import charts_svg, exports, labels, report
 from reports.models import ExportKind, ExportLog
-from zones.access import role_required
+from zones.access import province_zones, role_required, scope_codes
 from zones.models import Zone
 
 EXPORT_PERMISSION = "reports.export_reports"
@@ -33,7 +33,7 @@ class ReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, data, periods: list[Period]):
+    def __init__(self, data, periods: list[Period], user):
         data = data.copy()
         if periods and not data.get("period"):
             data["period"] = str(periods[0])
@@ -41,16 +41,20 @@ class ReportForm(forms.Form):
             data.setlist("breakdowns", ["zone"])
         super().__init__(data)
         self.fields["period"].choices = [(str(p), p.label()) for p in periods]
+        own = province_zones(user)
+        if own is not None:  # a user limited to a province reports on its zones only
+            self.fields["zones"].queryset = Zone.objects.filter(code__in=own).order_by("code")
+            self.fields["zones"].help_text = _("None ticked: your whole province.")
 
     def build(self, user) -> report.CoverageReport:
         period = Period.parse(self.cleaned_data["period"])
-        zones = [z.code for z in self.cleaned_data["zones"]] or None
+        zones = scope_codes(user, [z.code for z in self.cleaned_data["zones"]] or None)
         return report.build(period, zones, self.cleaned_data["breakdowns"], user=user)
 
 
 @role_required()
 def report_page(request):
-    form = ReportForm(request.GET, Return.objects.periods_with_data())
+    form = ReportForm(request.GET, Return.objects.periods_with_data(), request.user)
     built = form.build(request.user) if form.is_valid() else None
     context = {
         "form": form,
@@ -67,7 +71,7 @@ def report_page(request):
 @role_required()
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
 def report_download(request, file_format):
-    form = ReportForm(request.GET, Return.objects.periods_with_data())
+    form = ReportForm(request.GET, Return.objects.periods_with_data(), request.user)
     if not form.is_valid():
         errors = "; ".join(
             f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"

@@ -5,6 +5,7 @@ the e-mails already sent, report subscriptions and each user's language. Importe
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -89,10 +90,14 @@ class ZonePeriod(models.Model):
         verbose_name_plural = _("zone reports")
         ordering = ["-period", "zone"]
         constraints = [
-            # reports.reporting reads and writes one row per zone-period.
+            # reports.reporting reads and writes one row per zone-period (two partial constraints, so
+            # "outside zones" is unique too on every database: NULLs are distinct in a plain one).
             models.UniqueConstraint(
-                fields=["zone", "period"], name="unique_zone_period", nulls_distinct=False
-            )
+                fields=["zone", "period"], condition=Q(zone__isnull=False), name="unique_zone_period_zoned"
+            ),
+            models.UniqueConstraint(
+                fields=["period"], condition=Q(zone__isnull=True), name="unique_zone_period_outside"
+            ),
         ]
 
     def __str__(self):

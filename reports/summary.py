@@ -1,54 +1,63 @@
 """Pre-aggregated figures, so that dashboards do not scan the base tables on every request.
 
-A summary row holds the additive parts of every indicator for one (zone, period, ownership, size
-band). The indicator engine sums them for a scope instead of computing live, and the result is
-exactly the live one: the rows are produced by the engine's own aggregate, and each figure that may
-be "not reported" carries a count of reporters so that a sum of nothing stays ``None``.
+A summary row holds the additive parts of every indicator (``aggregates.SUM_COLUMNS``) for one
+(period, zone, ownership, size band). The indicator engine sums them for a scope instead of computing
+live, and the result is exactly the live one: the rows come from the engine's own aggregate, and each
+figure that may be "not reported" carries a count of reporters so that a sum of nothing stays None.
 
-Keeping it true: every change marks its zone's year dirty in the same transaction (model signals
-for single saves and deletes, ``mark_dirty`` for bulk writes), and a read first refreshes the dirty
-zone-years it needs. A saved return therefore shows on the next page view, and saving stays cheap.
-Only periods listed in ``SummarizedPeriod`` are summarized (``python manage.py rebuild_summaries``);
-others are computed live.
+Keeping it exact needs no one: every period some return belongs to, and the half years and years it
+rolls up into, is summarized (``ensure``), and every write keeps the rows exact in its own
+transaction (``Upkeep``): it takes the touched enterprises' figures before the write and after it,
+and adds the difference. A write that touches more than ``WHOLE_PERIODS_FROM`` enterprises rebuilds
+the periods it touches instead. ``rebuild_summaries`` stays as a repair tool and proves, with
+``--check``, that nothing drifted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connections, router, transaction
+from django.db.models import Q
 
-from core.periods import Period
+from core.periods import Period, all_periods_of_year
+from enterprises.models import Return
 from reports import aggregates
-from reports.models import SUMMARY_FIGURES, CoverageSummary, SummarizedPeriod, SummaryDirty
+from reports.models import SUMMARY_FIGURES, CoverageSummary, SummarizedPeriod
 from reports.rows import Scope
 from zones.models import Zone
 
 OUTSIDE_ZONES = 0  # zone_key of enterprises outside every zone
+NO_BAND = ""  # size_band of enterprises whose workforce is not reported
+
+# Beyond this many touched enterprises, rebuilding the touched periods whole costs less than reading
+# their figures twice.
+WHOLE_PERIODS_FROM = 2000
 
 
 def summarized(period: Period) -> bool:
     return SummarizedPeriod.objects.filter(period=str(period)).exists()
 
 
-# --- writing ------------------------------------------------------------------------------------
+def summarized_periods() -> list[Period]:
+    return [Period.parse(p) for p in SummarizedPeriod.objects.values_list("period", flat=True)]
 
 
-def mark_dirty(zone_ids: Iterable[int | None], years: Iterable[int]) -> None:
-    """Record that these zones' figures for these years changed (call inside the writing transaction)."""
-    keys = {(zone_id or OUTSIDE_ZONES, year) for zone_id in set(zone_ids) for year in set(years)}
-    if not keys:
-        return
-    SummaryDirty.objects.bulk_create(
-        [SummaryDirty(zone_key=zone, year=year) for zone, year in keys], ignore_conflicts=True
-    )
+def rolled_up(periods: Iterable[str | Period]) -> set[Period]:
+    """The periods to summarize for returns of these periods: each, those it rolls up into (2024Q1
+    gives 2024Q1, 2024S1 and 2024), and the period before each of them, which every page compares
+    with (2023Q4, 2023S2, 2023)."""
+    found = {p if isinstance(p, Period) else Period.parse(p) for p in periods}
+    covering = {c for p in found for c in all_periods_of_year(p.year) if c.contains(p)}
+    return covering | {p.previous() for p in covering}
 
 
-def summarized_years_from(year: int) -> list[int]:
-    """Years with summary rows from ``year`` on: a founding or closing date affects every later period."""
-    years = {int(p[:4]) for p in SummarizedPeriod.objects.values_list("period", flat=True)}
-    return sorted(y for y in years if y >= year)
+def wanted() -> set[Period]:
+    """Every period the summary holds: ``rolled_up`` of every period with returns."""
+    return rolled_up(Return.objects.periods_with_data())
+
+
+# --- building whole periods -----------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -56,83 +65,184 @@ def build(period: Period) -> int:
     """(Re)build every summary row of one period from the live computation; returns the row count."""
     CoverageSummary.objects.filter(period=str(period)).delete()
     rows = aggregates.aggregate(period, Scope(), "summary")
-    CoverageSummary.objects.bulk_create([_summary_row(period, row) for row in rows], batch_size=2000)
+    CoverageSummary.objects.bulk_create([_summary_row(str(period), row) for row in rows], batch_size=2000)
     SummarizedPeriod.objects.update_or_create(period=str(period))
     return len(rows)
 
 
-def rebuild(periods: Iterable[Period]) -> dict[str, int]:
-    SummaryDirty.objects.all().delete()
+@transaction.atomic
+def build_zone(zone_id: int | None, periods: Iterable[Period]) -> None:
+    """Rebuild one zone's rows (a zone's settings decide what its rows count)."""
+    for period in periods:
+        CoverageSummary.objects.filter(period=str(period), zone_key=zone_id or OUTSIDE_ZONES).delete()
+        rows = aggregates.aggregate(period, Scope(zone_id=zone_id or OUTSIDE_ZONES), "summary")
+        CoverageSummary.objects.bulk_create([_summary_row(str(period), row) for row in rows])
+
+
+def rebuild(periods: Iterable[Period] | None = None) -> dict[str, int]:
+    """Rebuild the periods given, or every period the summary holds (the repair tool's work)."""
+    periods = sorted(wanted(), key=str) if periods is None else periods
     return {str(p): build(p) for p in periods}
 
 
-def _summary_row(period: Period, row: dict) -> CoverageSummary:
+def ensure(
+    periods: Iterable[Period] | None = None, summarized: Iterable[Period] | None = None
+) -> list[Period]:
+    """Build the periods (default: ``wanted``) that have no summary yet (``summarized``: those that
+    have one, when the caller knows)."""
+    periods = wanted() if periods is None else set(periods)
+    missing = sorted(periods - set(summarized_periods() if summarized is None else summarized), key=str)
+    for period in missing:
+        build(period)
+    return missing
+
+
+def _key(period: str, row: dict) -> tuple:
     zone_id, ownership, size_band = row["group"]
+    return (period, zone_id or OUTSIDE_ZONES, ownership, size_band or NO_BAND)
+
+
+def _summary_row(period: str, row: dict) -> CoverageSummary:
+    _period, zone_key, ownership, size_band = _key(period, row)
     return CoverageSummary(
-        period=str(period),
-        zone_id=zone_id,
+        period=period,
+        zone_key=zone_key,
+        zone_id=zone_key or None,
         ownership=ownership,
         size_band=size_band,
-        **{name: row.get(name) for name in SUMMARY_FIGURES},
+        **{name: row.get(name) or 0 for name in SUMMARY_FIGURES},
     )
 
 
-def refresh(codes: list[str] | None, year: int) -> None:
-    """Bring the summary rows of the dirty zone-years in scope up to date before reading them."""
-    dirty = SummaryDirty.objects.filter(year=year)
-    if codes is not None:
-        dirty = dirty.filter(zone_key__in=Zone.objects.filter(code__in=codes).values("id"))
-    if not dirty.exists():
-        return
-    periods = [
-        Period.parse(p)
-        for p in SummarizedPeriod.objects.filter(period__startswith=str(year)).values_list(
-            "period", flat=True
+# --- keeping it exact on every write ------------------------------------------------------------
+
+
+def figures_of(enterprise_ids: Iterable[int], periods: list[Period]) -> dict[tuple, dict]:
+    """These enterprises' part of each summary row of these periods (one query)."""
+    ids = tuple(sorted(set(enterprise_ids)))
+    if not ids or not periods:
+        return {}
+    rows = aggregates.aggregate_periods(periods, Scope(enterprise_ids=ids), "summary")
+    return {_key(row["period"], row): row for row in rows}
+
+
+class Upkeep:
+    """One write's upkeep: made before the write (the touched enterprises' figures then), finished
+    after it in the same transaction (their figures now; the difference goes into the summary).
+
+    ``years``: the years whose returns the write changes; ``since_year``: every year from this one on
+    (an enterprise's or organization's date moved).
+    """
+
+    def __init__(
+        self, enterprise_ids: Iterable[int], years: Iterable[int] = (), since_year: int | None = None
+    ):
+        self.enterprise_ids = {pk for pk in enterprise_ids if pk is not None}
+        self.years = set(years)
+        self.summarized = summarized_periods()
+        self.periods = sorted(
+            (
+                p
+                for p in self.summarized
+                if p.year in self.years or (since_year is not None and p.year >= since_year)
+            ),
+            key=str,
         )
-    ]
-    with transaction.atomic():
-        # Locking the markers serializes concurrent refreshes; a writer marking the same zone-year
-        # waits for this transaction and its marker survives it, so no change is ever lost.
-        for marker in dirty.select_for_update():
-            zone_id = marker.zone_key or None
-            for period in periods:
-                CoverageSummary.objects.filter(period=str(period), zone_id=zone_id).delete()
-                rows = aggregates.aggregate(period, Scope(zone_id=marker.zone_key), "summary")
-                CoverageSummary.objects.bulk_create([_summary_row(period, row) for row in rows])
-            marker.delete()
+        self.whole = len(self.enterprise_ids) > WHOLE_PERIODS_FROM
+        self.before = {} if self.whole else figures_of(self.enterprise_ids, self.periods)
+
+    def finish(self, created: Iterable[int] = (), written_periods: Iterable[str] | None = None) -> None:
+        """``created``: enterprises the write made (no figures before it); ``written_periods``: the
+        periods of the returns written, when the writer knows them (else they are looked up)."""
+        ids = self.enterprise_ids | {pk for pk in created if pk is not None}
+        if self.whole or len(ids) > WHOLE_PERIODS_FROM:
+            for period in self.periods:
+                build(period)
+        else:
+            apply(self.before, figures_of(ids, self.periods))
+        if self.years:
+            if written_periods is None:
+                written_periods = _periods_written(None if len(ids) > WHOLE_PERIODS_FROM else ids, self.years)
+            ensure(rolled_up(written_periods), self.summarized)
+
+
+def _periods_written(enterprise_ids: set[int] | None, years: set[int]) -> set[str]:
+    """The periods of these enterprises' returns (None: everyone's) in these years."""
+    if enterprise_ids is None:
+        return {str(p) for p in Return.objects.periods_with_data() if p.year in years}
+    wanted = [str(p) for year in years for p in all_periods_of_year(year)]
+    returns = Return.objects.filter(enterprise_id__in=enterprise_ids, period__in=wanted)
+    return set(returns.order_by().values_list("period", flat=True).distinct())
+
+
+def apply(before: dict[tuple, dict], after: dict[tuple, dict]) -> None:
+    """Add ``after - before`` to the summary rows, creating the groups that are new. The rows are
+    locked while they are read and written, so concurrent writes add up instead of overwriting."""
+    deltas = {}
+    for key in before.keys() | after.keys():
+        old, new = before.get(key, {}), after.get(key, {})
+        delta = {name: (new.get(name) or 0) - (old.get(name) or 0) for name in SUMMARY_FIGURES}
+        if any(delta.values()):
+            deltas[key] = delta
+    if not deltas:
+        return
+    CoverageSummary.objects.bulk_create(
+        [
+            CoverageSummary(period=p, zone_key=z, zone_id=z or None, ownership=o, size_band=b)
+            for p, z, o, b in deltas
+        ],
+        ignore_conflicts=True,
+    )
+    match = Q()
+    for period, zone_key, ownership, size_band in deltas:
+        match |= Q(period=period, zone_key=zone_key, ownership=ownership, size_band=size_band)
+    rows = list(CoverageSummary.objects.select_for_update().filter(match).order_by("pk"))
+    for row in rows:
+        for name, value in deltas[(row.period, row.zone_key, row.ownership, row.size_band)].items():
+            setattr(row, name, getattr(row, name) + value)
+    CoverageSummary.objects.bulk_update(rows, SUMMARY_FIGURES)
 
 
 # --- reading ------------------------------------------------------------------------------------
 
-_GROUP_FIELDS = {
-    "zone": ["zone__code"],
-    "ownership": ["ownership"],
-    "size_band": ["size_band"],
-    "zone_size_band": ["zone__code", "size_band"],
+# Each grouping's key columns; one SQL statement per read, written once (the ORM would spend more
+# time composing ~70 sums than the database spends on them).
+_GROUP_SQL = {
+    None: [],
+    "zone": ["z.code"],
+    "ownership": ["s.ownership"],
+    "size_band": ["s.size_band"],
+    "zone_size_band": ["z.code", "s.size_band"],
 }
+_SUMS = ", ".join(f"SUM(s.{name})" for name in SUMMARY_FIGURES)
 
 
 def aggregate(period: Period, codes: list[str] | None, by: str | None) -> list[dict]:
     """The same rows as the live ``aggregates.aggregate``, summed from the summary."""
-    refresh(codes, period.year)
-    rows = CoverageSummary.objects.filter(period=str(period))
+    keys = _GROUP_SQL[by]
+    sql = (
+        f"SELECT {', '.join([*keys, _SUMS])} FROM {CoverageSummary._meta.db_table} s "  # noqa: S608
+        f"LEFT JOIN {Zone._meta.db_table} z ON z.id = s.zone_id WHERE s.period = %s"
+    )
+    params = [str(period)]
     if codes is not None:
-        rows = rows.filter(zone__code__in=codes)
-    # Aliased "s_<name>": an aggregate may not share its name with the column it sums.
-    sums = {f"s_{name}": Sum(name) for name in SUMMARY_FIGURES}
-    fields = _GROUP_FIELDS[by] if by else []
-    if fields:
-        result = list(rows.order_by().values(*fields).annotate(**sums))
-    else:
-        result = [rows.aggregate(**sums)]
-    # A sum over no summary row at all is NULL: nothing there, which is 0 of every count.
-    result = [
-        {name.removeprefix("s_") if name.startswith("s_") else name: value for name, value in row.items()}
-        for row in result
-    ]
-    for row in result:
-        for name in SUMMARY_FIGURES:
-            row[name] = row[name] or 0
-        keys = tuple(row.pop(f) for f in fields)
-        row["group"] = keys[0] if len(keys) == 1 else keys
+        sql += f" AND z.code IN ({', '.join(['%s'] * len(codes)) or 'NULL'})"
+        params += list(codes)
+    if keys:
+        sql += f" GROUP BY {', '.join(keys)}"
+    with connections[router.db_for_read(CoverageSummary)].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if not keys and not found:
+        found = [(None,) * len(SUMMARY_FIGURES)]
+    result = []
+    for values in found:
+        group, sums = values[: len(keys)], values[len(keys) :]
+        # A sum over no summary row at all is NULL: 0 of every count; PostgreSQL sums are numeric.
+        row = {name: int(value or 0) for name, value in zip(SUMMARY_FIGURES, sums, strict=True)}
+        group = tuple(
+            None if (k == "s.size_band" and v == NO_BAND) else v for k, v in zip(keys, group, strict=True)
+        )
+        row["group"] = group[0] if len(group) == 1 else group
+        result.append(row)
     return result

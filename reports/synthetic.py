@@ -31,10 +31,12 @@ ZONE_PREFIX = "S"
 TAX_PREFIX = "8"
 DEFAULT_PERIODS = [f"{year}S{half}" for year in range(2021, 2025) for half in (1, 2)]
 BATCH = 5000
+NATIONAL_PROVINCES = 34
 
 
 @dataclass
 class Counts:
+    provinces: int = 0
     zones: int = 0
     enterprises: int = 0
     returns: int = 0
@@ -48,13 +50,35 @@ def exists() -> bool:
     ).exists()
 
 
+def default_provinces(zones: int) -> int:
+    """A national installation's shape for many zones (Viet Nam has 34 provinces since July 2025);
+    one province for a small data set, which then reads as before."""
+    return NATIONAL_PROVINCES if zones > 50 else 1
+
+
+def provinces(count: int) -> list[Province]:
+    """The data set's provinces: one named "synthetic", or "synthetic-01" ... when there are several."""
+    if count == 1:
+        return [Province.objects.get_or_create(code=PROVINCE_CODE, defaults={"name": "Synthetic"})[0]]
+    return [
+        Province.objects.get_or_create(
+            code=f"{PROVINCE_CODE}-{n:02d}", defaults={"name": f"Synthetic province {n:02d}"}
+        )[0]
+        for n in range(1, count + 1)
+    ]
+
+
 @transaction.atomic
-def generate(*, enterprises: int, zones: int, periods: list[str], seed: int) -> Counts:
-    """Load the data set; refuses to run twice on one database (the caller checks ``exists()``)."""
+def generate(
+    *, enterprises: int, zones: int, periods: list[str], seed: int, province_count: int | None = None
+) -> Counts:
+    """Load the data set; refuses to run twice on one database (the caller checks ``exists()``).
+    Zones are dealt to the provinces in turn (``province_count``; default: ``default_provinces``)."""
     periods = sorted(Period.parse(p) for p in periods)
     rng = random.Random(seed)
     counts = Counts()
-    province, _created = Province.objects.get_or_create(code=PROVINCE_CODE, defaults={"name": "Synthetic"})
+    spread = provinces(province_count or default_provinces(zones))
+    counts.provinces = len(spread)
     zone_ids = []
     for number in range(1, zones + 1):
         zone, _created = Zone.objects.get_or_create(
@@ -62,7 +86,7 @@ def generate(*, enterprises: int, zones: int, periods: list[str], seed: int) -> 
             defaults={
                 "name": f"Synthetic zone {number:03d}",
                 "kind": ZoneKind.INDUSTRIAL_ZONE,
-                "province": province,
+                "province": spread[(number - 1) % len(spread)],
             },
         )
         zone_ids.append(zone.id)
@@ -143,8 +167,8 @@ def generate(*, enterprises: int, zones: int, periods: list[str], seed: int) -> 
         _returns(rng, plan, first_id, periods, now),
     )
     _reset_sequences([Enterprise, PartyOrganization, GrassrootsUnion])
-    summary.mark_dirty(zone_ids, summary.summarized_years_from(0))  # bulk loads send no signals
     analyze(Enterprise, Return, PartyOrganization, GrassrootsUnion, PartyOrganizationLevel)
+    summary.rebuild()  # bulk loads send no signals: summarize every period with returns afresh
     return counts
 
 

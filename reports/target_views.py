@@ -7,14 +7,18 @@ from django.utils.translation import gettext as _
 from reports.forms import TargetForm
 from reports.models import Target
 from zones.access import role_required
+from zones.models import Province
 from zones.roles import Role
 
 
 @role_required()
 def target_list(request):
-    # Each target names its zone: one join instead of a query per row.
-    targets = Target.objects.select_related("zone").order_by("-year", "indicator", "zone__code")
-    return render(request, "targets/target_list.html", {"targets": targets})
+    # Each target names its zone or province: joins instead of a query per row.
+    targets = Target.objects.select_related("zone", "province").order_by(
+        "-year", "indicator", "province__code", "zone__code"
+    )
+    several = Province.objects.count() > 1
+    return render(request, "targets/target_list.html", {"targets": targets, "several_provinces": several})
 
 
 @role_required(Role.ADMINISTRATOR)
@@ -29,7 +33,7 @@ def target_create(request):
 
 @role_required(Role.ADMINISTRATOR)
 def target_edit(request, pk):
-    target = get_object_or_404(Target.objects.select_related("zone"), pk=pk)
+    target = get_object_or_404(Target.objects.select_related("zone", "province"), pk=pk)
     form = TargetForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
         target = form.save()

@@ -64,3 +64,13 @@ def compiled_catalogs():
         trans_real._translations = {}
         trans_real._default = None
     yield
+
+
+@pytest.fixture(autouse=True)
+def installation_language():
+    """Each test starts in the test settings' language: a request in Vietnamese (LocaleMiddleware)
+    leaves its language active in the thread, which would leak into the next test's messages."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

@@ -109,10 +109,11 @@ def test_readable_differences(client, editor_bdh):
     client.post(grid_url(), grid_row(enterprise, version=1, workers=1500, union_members=134))
     history = enterprise_history(enterprise)
     latest = history[0]
-    assert (latest.who, latest.subject, latest.action) == ("editor-bdh", "return 2024S1", "changed")
+    subject = "return first half of 2024"
+    assert (latest.who, latest.subject, latest.action) == ("editor-bdh", subject, "changed")
     assert [str(c) for c in latest.changes] == ["workers 150 → 1,500", "union members 120 → 134"]
     assert latest.text.startswith(
-        "return 2024S1: workers 150 → 1,500; union members 120 → 134, by editor-bdh on "
+        "return first half of 2024: workers 150 → 1,500; union members 120 → 134, by editor-bdh on "
     )
     created = history[1]
     assert [str(c) for c in created.changes] == ["workers 150", "union members 120"]

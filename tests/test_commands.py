@@ -3,6 +3,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.utils import translation
 
 from reports.models import Target
 from tests import factories as f
@@ -59,3 +61,20 @@ def test_set_target_rejects_unknown_zone():
         run(
             "set_target", "--indicator", "new_union_members", "--year", "2024", "--value", "1", "--zone", "XX"
         )
+
+
+@override_settings(LANGUAGE_CODE="vi")
+def test_commands_speak_the_installation_language_whatever_is_active():
+    with translation.override("en"):
+        with pytest.raises(CommandError, match="Không có khu nào mã XX."):
+            run("zone_settings", "XX")
+        assert run("send_reminders") == "đã gửi nhắc nhở: 0, không gửi được: 0\n"
+
+
+def test_zone_settings_json_keys_stay_english_in_vietnamese():
+    with override_settings(LANGUAGE_CODE="vi"):
+        assert json.loads(run("zone_settings", "BEZ")) == {
+            "zone": "BEZ",
+            "collects": ["workforce", "party", "union"],
+            "reporting_frequency": "quarter",
+        }

@@ -100,8 +100,10 @@ def test_zone_pages_add_up_to_the_industrial_zones(client, viewer, seeded):
     counts = [page(client, "zone-detail", code=code).context["figures"]["enterprises"] for code in IZ]
     assert sum(counts) == 115
     bdh = page(client, "zone-detail", code="BDH")
-    assert bdh.context["table"].paginator.count == counts[0]
-    assert "Enterprise BDH-001" in bdh.content.decode()
+    # The zone's enterprises are one link away: the table lists exactly the ones the page counts.
+    assert f"{counts[0]} enterprises operating in Year 2024." in text_of(bdh)
+    table = client.get(bdh.context["table_url"]).context["table"]
+    assert table.paginator.count == counts[0]
 
 
 def test_cards_show_the_change_against_the_previous_period(client, viewer, seeded):
@@ -112,8 +114,8 @@ def test_cards_show_the_change_against_the_previous_period(client, viewer, seede
     assert cards["Enterprises"].value == 115
     assert cards["Enterprises"].delta == 6
     assert cards["Party organization coverage"].delta == Decimal("10.4") - Decimal("11.0")
-    assert "+6 since 2023" in text_of(response)
-    assert "−0.6 points since 2023" in text_of(response)
+    assert "+6 since Year 2023" in text_of(response)  # a period as people name it
+    assert "−0.6 points since Year 2023" in text_of(response)
 
 
 def test_a_period_without_returns_says_no_data_never_zero(client, viewer, seeded):
@@ -143,7 +145,8 @@ def test_zones_without_enterprises_show_zero_counts_and_no_data_for_figures(clie
     coverage = next(c for c in response.context["charts"] if c.id == "coverage")
     rows = {row[0][0]: [text for text, _url in row[1:]] for row in coverage.rows}
     # No enterprise: the counts are 0; what nobody reported (party members, rates over 0) is "no data".
-    assert rows["KCN Đông Phố Mới"] == ["0", "0"] + ["no data"] * 5
+    # (the last two: the coverage among enterprises of 20 or more workers, and of fewer than 20)
+    assert rows["KCN Đông Phố Mới"] == ["0", "0"] + ["no data"] * 7
     assert rows["KCN Bắc Duyên Hải"][:4] == ["1", "0", "1", "0"]
     # The bar is left empty with a "no data" note, never drawn as zero.
     figure = coverage.figure
@@ -250,3 +253,20 @@ def test_the_business_association_cell_is_one_click_away(client, viewer, seeded)
     content = page(client, "home").content.decode()
     cell = PartyOrganization.objects.get(name=demo.ASSOCIATION_NAME)
     assert f'href="{reverse("organization-detail", args=[cell.pk])}"' in content
+
+
+def test_the_party_table_has_one_row_per_zone_with_its_size_bands_as_columns(client, viewer, seeded):
+    client.force_login(viewer)
+    coverage = next(c for c in page(client, "home", "2024").context["charts"] if c.id == "coverage")
+    assert [row[0][0] for row in coverage.rows] == [
+        "KCN Bắc Duyên Hải",
+        "Khu kinh tế cửa khẩu Lào Cai",
+        "KCN Đông Phố Mới",
+        "KCN Tằng Loỏng",
+        "Outside every zone",
+    ]
+    assert coverage.headers[-2:] == [
+        "Coverage: 20 or more workers",
+        "Coverage: fewer than 20 workers",
+    ]
+    assert all(len(row) == len(coverage.headers) for row in coverage.rows)

@@ -141,14 +141,15 @@ CEILINGS = {
     # periods with data, zones, compute for 2024 and 2023, zone breakdown, zone x size band,
     # ownership, 3 more trend years (2020-2022), targets, organizations outside enterprises; each
     # engine call costs 3 queries (is the period summarized?, the aggregate, the targets; the page
-    # already knows which figure groups its zones collect).
-    "province, a year": 29,
+    # already knows which figure groups its zones collect), and the provinces (one bar each when
+    # there are several).
+    "province, a year": 30,
     # the same with 6 more trend periods instead of 3: the trend stops at 8 periods.
-    "province, a half year": 38,
+    "province, a half year": 39,
     # the same, with the zones of the kind instead of the organizations outside enterprises.
-    "industrial zones": 38,
+    "industrial zones": 39,
     # the zone and its access check, size-band breakdown, its table's count and page, all zones.
-    "a zone and its table": 38,
+    "a zone and its table": 39,
     # periods with data, the filter's zones, the count, the page, the user's permissions (export link).
     "enterprise table": 11,
     "filtered enterprise table": 11,

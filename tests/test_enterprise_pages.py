@@ -218,4 +218,4 @@ def test_duc_giang_page_tells_its_story_f16(client, viewer):
     assert len(response.context["returns"]) == 8  # 2020S2 to 2024S1
     go.Figure(response.context["stock_chart"])
     go.Figure(response.context["flow_chart"])
-    assert response.context["stock_chart"]["data"][0]["x"][0] == "2020S2"
+    assert response.context["stock_chart"]["data"][0]["x"][0] == "second half of 2020"

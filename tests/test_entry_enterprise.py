@@ -89,7 +89,7 @@ def test_administrator_registers_an_enterprise_outside_every_zone(client, admini
 def test_established_date_cannot_be_in_the_future(client, editor_bdh):
     client.force_login(editor_bdh)
     response = client.post(reverse("enterprise-create"), form_data(established_on="2199-01-01"))
-    assert response.context["form"].errors["established_on"] == ["2199-01-01 is in the future."]
+    assert response.context["form"].errors["established_on"] == ["01/01/2199 is in the future."]
 
 
 def test_edit_and_its_audit_entry(client, editor_bdh):
@@ -193,3 +193,17 @@ def test_reopening_a_closed_enterprise(client, administrator):
     client.post(reverse("enterprise-close", args=[enterprise.pk]), {"closed_on": "", "version": 1})
     enterprise.refresh_from_db()
     assert enterprise.closed_on is None and enterprise.version == 2
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_enterprise_forms_read_dates_day_first_in_every_language(client, editor_bdh, language):
+    client.force_login(editor_bdh)
+    client.post(
+        reverse("enterprise-create"), form_data(established_on="05/03/2020"), HTTP_ACCEPT_LANGUAGE=language
+    )
+    enterprise = Enterprise.objects.get()
+    assert enterprise.established_on == dt.date(2020, 3, 5)
+    url = reverse("enterprise-close", args=[enterprise.pk])
+    client.post(url, {"closed_on": "30/6/2024", "version": enterprise.version}, HTTP_ACCEPT_LANGUAGE=language)
+    enterprise.refresh_from_db()
+    assert enterprise.closed_on == dt.date(2024, 6, 30)

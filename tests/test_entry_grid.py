@@ -159,11 +159,11 @@ def test_overlapping_return_makes_the_row_read_only(client, editor_bdh):
     client.force_login(editor_bdh)
     page = client.get(grid_url())
     assert f'name="e{enterprise.pk}-workers"' not in page.content.decode()
-    assert "Has a return for 2024Q1" in page.content.decode()
+    assert "Has a return for Q1 2024, which overlaps this period." in page.content.decode()
     response = client.post(grid_url(), grid_row(enterprise, workers=12))
     assert response.status_code == 200
     assert response.context["grid"].rows[0].error == str(
-        OVERLAPPING_RETURN % {"other": "2024Q1", "period": Period.parse("2024S1")}
+        OVERLAPPING_RETURN % {"other": "Q1 2024", "period": "first half of 2024"}
     )
     assert Return.objects.get().period == "2024Q1"
 
@@ -227,9 +227,10 @@ def test_unknown_period_or_zone_is_404(client, editor_bdh, administrator):
 
 
 def test_start_form_redirects_to_the_grid(client, editor_bdh):
+    f.report(f.enterprise("BDH"), "2024S1", workers=10)
     client.force_login(editor_bdh)
     form = client.get(reverse("period-grid-start")).context["form"]
-    assert form["zone"].value() == "BDH" and Period.parse(form["period"].value()).kind == "S"
+    assert form["zone"].value() == "BDH"
     response = client.get(reverse("period-grid-start"), {"zone": "BDH", "period": "2024s1"})
     assert response.status_code == 302 and response.url == grid_url()
     other = client.get(reverse("period-grid-start"), {"zone": "DPM", "period": "2024S1"})
@@ -261,8 +262,9 @@ def test_grid_costs_a_fixed_number_of_queries(client, administrator):
     # members, checked flags), province. POST: the same reads up to the grid (no flags, no header:
     # it redirects), then a savepoint (the test's transaction wraps the service's), one INSERT of
     # returns and one of their history, one guarded UPDATE and one history INSERT, the summary's
-    # dirty marks (the enterprises' zones, one INSERT), the savepoint's release.
-    assert measure("BDH", 4) == measure("DPM", 40) == (13, 16)
+    # upkeep (the summarized periods, the enterprises' figures before and after, the summary rows:
+    # created where new, locked and read, updated; the periods written), the savepoint's release.
+    assert measure("BDH", 4) == measure("DPM", 40) == (13, 21)
 
 
 def test_large_zones_are_entered_a_page_at_a_time(client, editor_bdh):
@@ -323,3 +325,42 @@ def test_a_save_that_loses_the_race_is_reported(client, editor_bdh, monkeypatch)
     assert response.status_code == 200
     assert str(entry_views.GRID_RACE) in response.content.decode()
     assert not Return.objects.exists()
+
+
+def test_start_form_picks_a_period_with_data_or_a_recent_one(client, editor_bdh, monkeypatch):
+    monkeypatch.setattr("enterprises.forms.timezone.localdate", lambda: dt.date(2024, 8, 10))
+    f.report(f.enterprise("BDH"), "2022S2", workers=10)
+    f.report(f.enterprise("DPM"), "2021", workers=10)  # another zone's data is not offered
+    client.force_login(editor_bdh)
+    page = client.get(reverse("period-grid-start"))
+    field = page.context["form"]["period"]
+    # BDH reports by quarter: the quarter in progress and the three before it, and 2022S2 with data.
+    assert field.field.choices == [
+        ("2024Q3", "Q3 2024"),
+        ("2024Q2", "Q2 2024"),
+        ("2024Q1", "Q1 2024"),
+        ("2023Q4", "Q4 2023"),
+        ("2022S2", "second half of 2022"),
+    ]
+    assert field.value() == "2024Q2"  # the quarter being reported now
+    assert '<option value="2024Q2" selected>Q2 2024</option>' in page.content.decode()
+    refused = client.get(reverse("period-grid-start"), {"zone": "BDH", "period": "2021"})
+    assert refused.status_code == 200 and refused.context["form"].errors["period"]
+
+
+def test_each_cell_shows_the_previous_periods_figure(client, editor_bdh):
+    enterprise = f.enterprise("BDH", name="Alpha")
+    f.enterprise("BDH", name="Beta")
+    f.report(enterprise, "2023S2", workers=1200, union_members=800)
+    f.report(enterprise, "2024S1", workers=1250)
+    client.force_login(editor_bdh)
+    grid = client.get(grid_url()).context["grid"]
+    alpha, beta = grid.rows
+    assert str(grid.previous_period) == "2023S2"
+    previous = {c.field: c.previous for c in alpha.cells}
+    assert (previous["workers"], previous["union_members"], previous["party_members"]) == ("1,200", "800", "")
+    assert {c.value for c in alpha.cells if c.field == "workers"} == {"1250"}
+    assert all(c.previous == "" for c in beta.cells)
+    page = client.get(grid_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The small figure beside a cell is the enterprise's figure for second half of 2023" in page
+    assert '<span class="visually-hidden">second half of 2023: </span>1,200</span>' in page

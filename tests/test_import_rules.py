@@ -51,10 +51,10 @@ def test_dates_and_periods_are_not_in_the_future():
     assert rules.check_not_future("union_founded", TODAY, TODAY) == []
     assert rules.check_not_future("union_founded", None, TODAY) == []
     assert rules.check_not_future("union_founded", dt.date(2024, 6, 26), TODAY) == [
-        ("union_founded", "2024-06-26 is in the future.")
+        ("union_founded", "26/06/2024 is in the future.")
     ]
     assert rules.check_period_not_future(Period.parse("2024S2"), TODAY) == [
-        ("period", "The period 2024S2 starts after today.")
+        ("period", "The period second half of 2024 starts after today.")
     ]
     assert rules.check_period_not_future(Period.parse("2024Q2"), TODAY) == []  # under way: fine
 

@@ -282,9 +282,9 @@ BAD_ROWS = {
     "founding date in the future": (
         import_row(union_founded="2025-01-01"),
         "union_founded",
-        "2025-01-01 is in the future.",
+        "01/01/2025 is in the future.",
     ),
-    "period in the future": (import_row(period="2025Q1"), "period", "The period 2025Q1 starts after today."),
+    "period in the future": (import_row(period="2025Q1"), "period", "The period Q1 2025 starts after today."),
     "organization founded after the period": (
         import_row(period="2019S1", party_org="cell", party_org_founded="2019-08-01"),
         "party_org_founded",

@@ -112,7 +112,7 @@ def test_founding_dates_are_checked(editor_bdh):
     }
     with pytest.raises(ValidationError) as future:
         services.party_org_found(founded_on=dt.date(2199, 1, 1), **common)
-    assert future.value.message_dict["founded_on"] == ["2199-01-01 is in the future."]
+    assert future.value.message_dict["founded_on"] == ["01/01/2199 is in the future."]
     with pytest.raises(ValidationError) as early:
         services.party_org_found(founded_on=dt.date(2017, 1, 1), **common)
     assert early.value.message_dict["founded_on"] == [
@@ -332,3 +332,64 @@ def test_enterprise_page_of_actions(client, editor_bdh, django_assert_max_num_qu
     assert "grassroots party committee since" in html and "party cell since" in html
     assert reverse("union-dissolve", args=[GrassrootsUnion.objects.get().pk]) in html
     assert reverse("party-org-found", args=[enterprise.pk]) not in html  # it already has one
+
+
+def test_lifecycle_forms_read_peoples_numbers_and_dates(client, editor_bdh):
+    enterprise = f.enterprise("BDH", established=dt.date(2015, 1, 1))
+    f.report(enterprise, "2024S1", workers=1500)
+    client.force_login(editor_bdh)
+    found = client.post(
+        reverse("union-found", args=[enterprise.pk]),
+        {"founded_on": "01/05/2024", "founding_members": "1.200"},
+    )
+    assert found.status_code == 302
+    union = GrassrootsUnion.objects.get()
+    assert (union.founded_on, union.founding_members) == (dt.date(2024, 5, 1), 1200)
+    client.post(
+        reverse("party-org-found", args=[enterprise.pk]),
+        found_data(founded_on="10/03/2024", founding_members="1 200"),
+    )
+    organization = PartyOrganization.objects.get()
+    assert (organization.founded_on, organization.founding_members) == (dt.date(2024, 3, 10), 1200)
+    dissolved = client.post(reverse("union-dissolve", args=[union.pk]), {"dissolved_on": "1,5"})
+    assert dissolved.context["form"].errors["dissolved_on"] == [
+        "“1,5” is not a date: write it as DD/MM/YYYY or YYYY-MM-DD (for example 25/06/2024)."
+    ]
+    refused = client.post(
+        reverse("union-found", args=[enterprise.pk]), {"founded_on": "", "founding_members": "1,5"}
+    )
+    assert refused.context["form"].errors["founding_members"] == ["“1,5” is not a whole number."]
+
+
+def test_count_fields_are_text_inputs_so_browsers_accept_grouped_digits(client, editor_bdh):
+    enterprise = f.enterprise("BDH")
+    client.force_login(editor_bdh)
+    page = client.get(reverse("union-found", args=[enterprise.pk])).content.decode()
+    assert 'type="text" name="founding_members" inputmode="numeric"' in page
+
+
+def test_upgrade_offers_the_committee_name_and_keeps_the_old_one(client, editor_bdh, viewer):
+    enterprise = f.enterprise("BDH")
+    organization = f.party_org(enterprise, name="Chi bộ Công ty Hóa chất", founded=dt.date(2020, 10, 10))
+    client.force_login(editor_bdh)
+    url = reverse("party-org-upgrade", args=[organization.pk])
+    assert client.get(url).context["form"]["name"].value() == "Đảng bộ Công ty Hóa chất"
+    response = client.post(url, {"since": "15/03/2024", "name": "Đảng bộ Công ty Hóa chất"})
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert organization.name == "Đảng bộ Công ty Hóa chất"
+    assert organization.current_level == PartyOrgLevel.COMMITTEE
+    names = list(organization.history.order_by("history_id").values_list("name", "history_user"))
+    assert names == [("Chi bộ Công ty Hóa chất", None), ("Đảng bộ Công ty Hóa chất", editor_bdh.pk)]
+    client.force_login(viewer)
+    detail = client.get(reverse("organization-detail", args=[organization.pk]))
+    assert detail.context["former_names"] == ["Chi bộ Công ty Hóa chất"]
+
+
+def test_upgrade_without_a_name_keeps_the_name():
+    organization = f.party_org(f.enterprise("BDH"), name="Association cell", founded=dt.date(2020, 1, 1))
+    assert organization.committee_name() == "Association cell"
+    services.party_org_upgrade(organization=organization, since=dt.date(2024, 1, 1), name="", user=None)
+    organization.refresh_from_db()
+    assert organization.name == "Association cell"
+    assert f.party_org(f.enterprise("DPM"), name="Party cell of A").committee_name() == "Party committee of A"

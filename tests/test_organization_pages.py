@@ -84,7 +84,8 @@ def test_business_association_cell_from_5_to_45_members_f15(client, viewer):
     assert "Members, first half of 2024 45" in text
     chart = response.context["chart"]
     go.Figure(chart)
-    assert chart["data"][0]["x"] == ["2016", "2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024S1"]
+    years = [f"Year {year}" for year in range(2016, 2024)]
+    assert chart["data"][0]["x"] == [*years, "first half of 2024"]
     assert chart["data"][0]["y"] == [5, 9, 14, 19, 24, 30, 35, 40, 45]
     assert "Year 2016 5" in text and "first half of 2024 45" in text
 
@@ -116,3 +117,18 @@ def test_list_filters_organizations_hosted_outside_enterprises(client, viewer, a
     assert [o.name for o in response.context["page"]] == ["Association cell"]
     assert [o.name for o in client.get(LIST, {"q": "host"}).context["page"]] == ["Host cell"]
     assert "party cell" in text_of(response)
+
+
+def test_list_shows_each_organizations_latest_party_members(client, viewer, association):
+    host = f.enterprise("BDH", name="Host Co")
+    f.report(host, "2023S2", party_members=12)
+    f.report(host, "2024S1", workers=50)  # party members not reported: the earlier figure stands
+    f.party_org(host, name="Host cell")
+    f.party_org(f.enterprise("DPM"), name="Silent cell")
+    client.force_login(viewer)
+    response = client.get(LIST)
+    members = {o.name: o.members for o in response.context["page"]}
+    assert members == {"Association cell": 45, "Host cell": 12, "Silent cell": None}
+    text = text_of(response)
+    assert "Party members (latest return)" in text
+    assert "Silent cell" in text and "no data" in text

@@ -37,7 +37,7 @@ def test_logins_and_sessions_are_always_read_from_the_primary():
 
 @pytest.mark.django_db
 def test_reads_inside_a_transaction_stay_on_the_primary():
-    """The summary refresh reads base tables inside the transaction that rewrites the summary."""
+    """The summary upkeep reads base tables inside the transaction that rewrites the summary."""
     with replica_reads(), transaction.atomic():
         assert router.db_for_read(Return) == "default"
 

@@ -14,7 +14,7 @@ from core.periods import Period
 from enterprises.models import Enterprise, Ownership, Return
 from membership.models import GrassrootsUnion, PartyOrganization
 from reports import aggregates, demo, indicators, summary
-from reports.models import SummaryDirty
+from reports.models import CoverageSummary
 from reports.rows import enterprise_rows
 from tests import factories as f
 
@@ -44,8 +44,10 @@ def assert_enterprise_rows_add_up_to_the_indicators(period):
     assert every_row.aggregate(total=Sum("new_union_members"))["total"] == figures["new_union_members"]
 
 
-def assert_summary_equals_live():
-    for period in PERIODS:
+def assert_summary_equals_live(periods=PERIODS):
+    # Every period some return belongs to is summarized without anyone asking.
+    assert set(Return.objects.periods_with_data()) <= set(summary.summarized_periods())
+    for period in periods:
         assert_enterprise_rows_add_up_to_the_indicators(period)
         assert summary.summarized(period)
         for codes in SCOPES:
@@ -68,24 +70,31 @@ def test_the_demo_from_the_summary_equals_live():
             assert indicators.compute(period, codes) == live(period, codes)
 
 
-def test_a_saved_return_shows_at_once():
+def test_a_saved_return_shows_at_once_from_the_summary():
     e = f.enterprise("BDH")
     f.report(e, "2024S1", workers=10, new_union_members=3)
-    summary.rebuild(PERIODS)
+    assert {str(p) for p in summary.summarized_periods()} == {"2024S1", "2024", "2023S2", "2023"}
     r = Return.objects.get()
     r.new_union_members = 7
     r.save()
-    assert SummaryDirty.objects.filter(year=2024).exists()
+    stored = CoverageSummary.objects.filter(period="2024", zone__code="BDH")
+    assert sum(stored.values_list("new_union_members", flat=True)) == 7
     assert indicators.compute(Period.parse("2024"), ["BDH"])["new_union_members"] == 7
-    assert not SummaryDirty.objects.exists()  # the read refreshed it
+
+
+def test_the_first_return_of_a_period_summarizes_it_those_it_rolls_up_into_and_their_previous():
+    f.report(f.enterprise("BDH"), "2025Q3", workers=10)
+    summarized = {str(p) for p in summary.summarized_periods()}
+    assert summarized == {"2025Q3", "2025S2", "2025", "2025Q2", "2025S1", "2024"}
+    assert indicators.compute(Period.parse("2025S2"))["enterprises"] == 1
 
 
 def test_summary_reads_cost_a_fixed_number_of_queries(django_assert_num_queries):
     for i in range(30):
         f.report(f.enterprise(["BDH", "DPM", None][i % 3]), "2024S1", workers=i)
     summary.rebuild(PERIODS)
-    # summarized?, dirty markers?, the sum over summary rows, the targets, the groups the zones collect
-    with django_assert_num_queries(5):
+    # summarized?, the sum over summary rows, the targets, the groups the zones collect
+    with django_assert_num_queries(4):
         indicators.compute(Period.parse("2024"), ["BDH", "DPM"])
 
 
@@ -190,7 +199,7 @@ def test_summary_equals_live_on_random_data_and_edits(specs, changes):
             _create(spec)
         f.target(20, year=2024)
         f.target(5, year=2024, zone="BDH")
-        summary.rebuild(PERIODS)
+        summary.ensure(PERIODS)  # periods nobody reported for are summarized on request only
         assert_summary_equals_live()
         for change in changes:
             _edit(*change)

@@ -17,7 +17,7 @@ def generate(*args):
 
 
 def test_synthetic_data_set_has_realistic_shapes():
-    assert "Loaded 2000 enterprises in 5 zones" in generate(
+    assert "Loaded 2000 enterprises in 5 zones of 1 province(s)" in generate(
         "--enterprises", "2000", "--zones", "5", "--seed", "7"
     )
     figures = compute(Period.parse("2024"))
@@ -49,3 +49,22 @@ def test_refuses_to_load_twice_and_rejects_overlapping_periods():
         generate("--enterprises", "10")
     with pytest.raises(CommandError, match="must not overlap"):
         call_command("generate_synthetic", "--enterprises", "10", "--periods", "2024", "2024S1")
+
+
+def test_many_zones_are_spread_over_provinces_and_few_stay_in_one():
+    from zones.models import Province, Zone
+
+    assert "in 60 zones of 34 province(s)" in generate("--enterprises", "100", "--zones", "60")
+    provinces = Province.objects.filter(code__startswith="synthetic-")
+    assert provinces.count() == 34
+    assert Zone.objects.get(code="S001").province.code == "synthetic-01"
+    assert Zone.objects.get(code="S035").province.code == "synthetic-01"  # dealt in turn
+    assert Zone.objects.get(code="S060").province.code == "synthetic-26"
+
+
+def test_the_number_of_provinces_can_be_chosen():
+    assert "in 6 zones of 3 province(s)" in generate(
+        "--enterprises", "20", "--zones", "6", "--provinces", "3"
+    )
+    with pytest.raises(CommandError, match="--provinces must be between 1"):
+        call_command("generate_synthetic", "--enterprises", "10", "--zones", "2", "--provinces", "3")

@@ -8,7 +8,10 @@ asks, directly or through the access queries each app builds on it.
 - writes: the zone's editors and administrators (outside every zone: administrators);
 - downloads: whoever holds the ``reports.export_reports`` permission (viewers' and administrators'
   groups by default; an administrator can withdraw it from a role);
-- a logged-in user with none of these roles sees nothing (403).
+- a logged-in user with none of these roles sees nothing (403);
+- a user limited to one province (``ProvinceLimit``, in a national installation) sees only its
+  zones: indicators, enterprise rows, writes; other zones are 404, enterprises outside every zone
+  hidden. With one province, the province is the installation and the limit changes nothing.
 """
 
 from __future__ import annotations
@@ -17,14 +20,45 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from zones.models import Zone
-from zones.roles import Role, role_of
+from zones.models import Province, Zone
+from zones.roles import Role, province_limit_id, role_of
 
 
 def can_view(user) -> bool:
     return role_of(user) is not None
+
+
+def province_zones(user) -> dict[str, int] | None:
+    """Code -> id of the zones of the province the user is limited to; None when they see the whole
+    installation (no limit, or the installation's only province). Looked up once per user object."""
+    province_id = province_limit_id(user)
+    if province_id is None:
+        return None
+    if not hasattr(user, "_coverage_province_zones"):
+        several = Province.objects.exclude(pk=province_id).exists()
+        zones = Zone.objects.filter(province_id=province_id).values_list("code", "id")
+        user._coverage_province_zones = dict(zones) if several else None
+    return user._coverage_province_zones
+
+
+def scope_codes(user, codes: list[str] | None) -> list[str] | None:
+    """The scope ``codes`` (None: the installation) as the user may see it: a user limited to a
+    province sees the installation as their province, and only its zones."""
+    own = province_zones(user)
+    if own is None:
+        return codes
+    if codes is None:
+        return sorted(own)
+    return sorted(code for code in codes if code in own)
+
+
+def can_see_zone(user, zone: Zone | None) -> bool:
+    """Whether the zone (None: outside every zone) is within the user's province."""
+    own = province_zones(user)
+    return own is None or (zone is not None and zone.code in own)
 
 
 def enterprise_zone_ids(user) -> set[int] | None:
@@ -32,12 +66,14 @@ def enterprise_zone_ids(user) -> set[int] | None:
     enterprises outside them (viewers, administrators), else a zone editor's own zones (no role: none).
     Looked up once per user object."""
     role = role_of(user)
+    own = province_zones(user)
     if role in (Role.VIEWER, Role.ADMINISTRATOR):
-        return None
+        return None if own is None else set(own.values())
     if role is None:
         return set()
     if not hasattr(user, "_coverage_enterprise_zones"):
-        user._coverage_enterprise_zones = set(user.zone_assignments.values_list("zone_id", flat=True))
+        assigned = set(user.zone_assignments.values_list("zone_id", flat=True))
+        user._coverage_enterprise_zones = assigned if own is None else assigned & set(own.values())
     return user._coverage_enterprise_zones
 
 
@@ -58,16 +94,18 @@ def can_list_scope(user, codes: list[str] | None, zone_ids_by_code: dict[str, in
 
 def editable_zones(user):
     """Zones whose data the user may change."""
-    return (
-        Zone.objects.for_user(user)
-        if role_of(user) in (Role.ZONE_EDITOR, Role.ADMINISTRATOR)
-        else Zone.objects.none()
-    )
+    if role_of(user) not in (Role.ZONE_EDITOR, Role.ADMINISTRATOR):
+        return Zone.objects.none()
+    own = province_zones(user)
+    zones = Zone.objects.for_user(user)
+    return zones if own is None else zones.filter(pk__in=own.values())
 
 
 def can_edit_zone(user, zone: Zone | None) -> bool:
     """``zone=None`` is "outside every zone": only administrators may change such enterprises."""
     role = role_of(user)
+    if not can_see_zone(user, zone):
+        return False
     if role == Role.ADMINISTRATOR:
         return True
     if role != Role.ZONE_EDITOR or zone is None:
@@ -99,7 +137,10 @@ def check(user, zone: Zone | None, *, write: bool) -> None:
 
 
 def get_zone_for_user(user, code: str, *, write: bool = False) -> Zone:
-    """The zone by code, 404 when it does not exist, 403 when the user may not read (or write) it."""
+    """The zone by code, 404 when it does not exist or lies outside the user's province, 403 when
+    the user may not read (or write) it."""
     zone = get_object_or_404(Zone, code=code)
+    if can_view(user) and not can_see_zone(user, zone):
+        raise Http404
     check(user, zone, write=write)
     return zone

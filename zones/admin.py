@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from zones.models import ApiToken, Province, Zone, ZoneEditor
+from zones.models import ApiToken, Province, ProvinceLimit, Zone, ZoneEditor
 
 # The admin's own titles, in the reader's language; lazy, like every module-level string.
 admin.site.site_header = gettext_lazy("Party and union coverage: administration")
@@ -38,6 +38,17 @@ class ZoneEditorAdmin(admin.ModelAdmin):
     list_filter = ["zone"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "zone__code"]
     autocomplete_fields = ["user", "zone"]
+
+
+@admin.register(ProvinceLimit)
+class ProvinceLimitAdmin(admin.ModelAdmin):
+    """In a national installation, limits an account to one province (zones.access), like zone
+    editors are bound to their zones: one row per user."""
+
+    list_display = ["user", "province"]
+    list_filter = ["province"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "province__code"]
+    autocomplete_fields = ["user", "province"]
 
 
 @admin.register(ApiToken)

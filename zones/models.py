@@ -148,6 +148,28 @@ class ZoneEditor(models.Model):
         return f"{self.user} – {self.zone.code}"
 
 
+class ProvinceLimit(models.Model):
+    """Limits a user to one province of a national installation: every scope of theirs (dashboards,
+    enterprise tables, API) lies within it (``zones.access``). Users without one see the installation."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="province_limit",
+        verbose_name=_("user"),
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.CASCADE, related_name="+", verbose_name=_("province")
+    )
+
+    class Meta:
+        verbose_name = _("province limit")
+        verbose_name_plural = _("province limits")
+
+    def __str__(self):
+        return f"{self.user} – {self.province.code}"
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True, user__is_active=True)

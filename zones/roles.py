@@ -1,5 +1,6 @@
 """The three roles, kept as Django groups so that permissions stay data an administrator can change."""
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +40,12 @@ ROLE_PERMISSIONS = {
         "reports": {"target": _READ},
     },
     Role.ADMINISTRATOR: {
-        "zones": {"zone": _WRITE, "province": _WRITE, "zoneeditor": _WRITE + ["delete"]},
+        "zones": {
+            "zone": _WRITE,
+            "province": _WRITE,
+            "zoneeditor": _WRITE + ["delete"],
+            "provincelimit": _WRITE + ["delete"],
+        },
         "enterprises": {"enterprise": _WRITE, "return": _WRITE, "periodlock": _WRITE + ["delete"]},
         "membership": {
             "partyorganization": _WRITE,
@@ -114,10 +120,21 @@ def role_of(user) -> Role | None:
     if user.is_superuser:
         return Role.ADMINISTRATOR
     if not hasattr(user, "_coverage_role"):
-        names = set(user.groups.values_list("name", flat=True))
+        # The groups and the province limit (zones.access) in one query: a page costs no more for it.
+        users = get_user_model().objects.filter(pk=user.pk)
+        rows = list(users.values_list("groups__name", "province_limit__province_id"))
+        names = {name for name, _province in rows}
+        user._coverage_province_id = rows[0][1] if rows else None
         strongest_first = (Role.ADMINISTRATOR, Role.ZONE_EDITOR, Role.VIEWER)
         user._coverage_role = next((role for role in strongest_first if role.value in names), None)
     return user._coverage_role
+
+
+def province_limit_id(user) -> int | None:
+    """The province a user is limited to (``zones.ProvinceLimit``), or None. Superusers never are."""
+    if role_of(user) is None or user.is_superuser:
+        return None
+    return user._coverage_province_id
 
 
 def is_administrator(user) -> bool:

@@ -8,6 +8,7 @@ to create and update. People read the changes with the fields' verbose names, ne
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -20,9 +21,12 @@ CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # must not become 200,000 messages in memory, on a page or in a terminal).
 
 
-@dataclass(frozen=True, slots=True)
-class CellChange:
-    """One cell a row changes: a figure of the return, or the enterprise's name, zone or ownership."""
+class CellChange(NamedTuple):
+    """One cell a row changes: a figure of the return, or the enterprise's name, zone or ownership.
+
+    A named tuple: a large file makes one for every figure of every new return, and a tuple costs
+    half a frozen dataclass to make.
+    """
 
     field: str
     old: object
@@ -106,12 +110,13 @@ class ImportPlan:
     # What the plan was made from, to tell at confirmation whether it still holds (planner.digest).
     tax_codes: frozenset[str] = frozenset()
     digest: str = ""
-    # What the writes change in the figures, for the pre-aggregated summary (reports.summary): the
-    # zones touched, the years of their changed returns, and the first year from which every year
-    # changes (a new enterprise, a zone or ownership change, a new organization).
-    dirty_zones: set[int | None] = field(default_factory=set)
-    dirty_years: set[int] = field(default_factory=set)
-    dirty_from: int | None = None
+    # What the writes change in the figures, for the readers' summaries (core.signals.changing_figures):
+    # the existing enterprises whose figures change, the years of their new or changed returns, and
+    # the first year from which every year changes (a new enterprise, a zone or ownership change, a
+    # new organization), or None.
+    touched_enterprises: set[int] = field(default_factory=set)
+    changed_years: set[int] = field(default_factory=set)
+    changed_since: int | None = None
     applied: bool = False
 
     @property

@@ -77,6 +77,7 @@ class _Context:
     access: _Access
     zones: dict[int, Zone]  # by id
     columns: frozenset[str]
+    uncollected: dict = field(default_factory=dict)  # zone id -> _uncollected(zone), asked once a zone
 
 
 def plan_import(table: Table, *, user=None, today: dt.date | None = None) -> ImportPlan:
@@ -254,7 +255,9 @@ def _plan_enterprise(context: _Context, tax_code: str, rows: list[_Row]) -> None
     enterprise_action = CREATE if current is None else UPDATE if changed else ""
     enterprise_cells = tuple(_enterprise_change(context, c, current, values) for c in changed)
     zone, planned = context.zones.get(zone_id), []
-    uncollected = _uncollected(zone)
+    if zone_id not in context.uncollected:
+        context.uncollected[zone_id] = _uncollected(zone)
+    uncollected = context.uncollected[zone_id]
     for row in rows:
         _check_collected(row, zone, uncollected)
         if (planned_row := _plan_row(context, enterprise, row)) is not None:
@@ -275,7 +278,7 @@ def _plan_enterprise(context: _Context, tax_code: str, rows: list[_Row]) -> None
         plan.enterprise_fields.update(column.removesuffix("_id") for column in changed)
     plan.new_party_orgs += enterprise.new_orgs
     plan.new_unions += enterprise.new_unions
-    _mark_dirty(plan, current, values, changed, enterprise.new_orgs + enterprise.new_unions)
+    _mark_changed(plan, current, changed, enterprise.new_orgs + enterprise.new_unions)
 
 
 def _enterprise_change(context: _Context, column: str, current, values: dict) -> CellChange:
@@ -315,9 +318,12 @@ def _plan_row(context: _Context, enterprise: _Enterprise, row: _Row) -> RowPlan 
         plan.versions[("return", stored[0])] = stored[1]
         plan.return_fields.update(changes)
     if action != UNCHANGED:
-        plan.dirty_years.add(row.period.year)
-    cells = tuple(CellChange(f, old[f], new[f]) for f in changes)
-    plan.cleared += sum(1 for cell in cells if cell.clears)
+        plan.changed_years.add(row.period.year)
+        if enterprise.current is not None:
+            plan.touched_enterprises.add(enterprise.current.id)
+    cells = tuple([CellChange(f, old[f], new[f]) for f in changes])
+    if stored is not None:
+        plan.cleared += sum(1 for cell in cells if cell.clears)
     updated = changes if action == UPDATE else ()
     return RowPlan(row.line, enterprise.tax_code, name, period, action, updated, cells=cells)
 
@@ -329,11 +335,13 @@ def _period_free(enterprise: _Enterprise, row: _Row) -> bool:
         values = {"tax_code": enterprise.tax_code, "period": period, "line": seen[row.period]}
         row.error("period", DUPLICATE_ROW % values)
         return False
-    clash = next((p for p in seen if _overlap(p, row.period)), None)
+    clash = next((p for p in seen if _overlap(p, row.period)), None) if seen else None
     seen[row.period] = row.line
     if clash:
         row.error("period", FILE_OVERLAP % {"period": period, "other": clash, "line": seen[clash]})
         return False
+    if not enterprise.returns:
+        return True
     clash = next((p for p in enterprise.returns if p != period and _overlap(_period(p), row.period)), None)
     if clash:
         row.error("period", OVERLAP_MESSAGE % {"period": period, "other": clash})
@@ -364,12 +372,12 @@ def _check_locks(context: _Context, row: _Row, enterprise: _Enterprise) -> None:
                 row.error("period", PERIOD_CLOSED % values)
 
 
-def _mark_dirty(plan: ImportPlan, current, values: dict, changed: list[str], new_orgs: list[dict]) -> None:
-    plan.dirty_zones.add(values["zone_id"])
+def _mark_changed(plan: ImportPlan, current, changed: list[str], new_orgs: list[dict]) -> None:
+    """What the enterprise's writes change beyond its returns' years (a name changes no figure)."""
     firsts = [o["founded_on"].year for o in new_orgs]
     if current is None or {"zone_id", "ownership"} & set(changed):
         firsts.append(0)  # an enterprise with no establishment date counts in every period
-        if current is not None:
-            plan.dirty_zones.add(current.zone_id)
+    if current is not None and firsts:
+        plan.touched_enterprises.add(current.id)
     if firsts:
-        plan.dirty_from = min(firsts + ([plan.dirty_from] if plan.dirty_from is not None else []))
+        plan.changed_since = min(firsts + ([plan.changed_since] if plan.changed_since is not None else []))

@@ -115,6 +115,10 @@ def _parse_row(line: int, cells: dict[str, str], zones: dict[str, Zone], today: 
 
 def _readable_cells(row: _Row, cells: dict[str, str]) -> dict[str, str]:
     """The cells fit to read: one holding a NUL character or over 255 characters is an error, unread."""
+    texts = cells.values()
+    if max(map(len, texts), default=0) <= parsing.MAX_TEXT_LENGTH and "\x00" not in "".join(texts):
+        row.given.update(column for column, text in cells.items() if text)  # the usual row, checked at once
+        return cells
     readable = {}
     for column, text in cells.items():
         try:
@@ -184,11 +188,17 @@ def _parse_figures(row: _Row, cells: dict[str, str]) -> None:
     for name in FIGURES:
         if name not in cells:
             continue
-        try:
-            row.figures[name] = parsing.parse_count(cells[name])
-        except parsing.ParseError as problem:
+        text = cells[name]
+        if not text:
             row.figures[name] = None
-            row.error(name, problem.message)
+        elif len(text) <= parsing.MAX_DIGITS and text.isascii() and text.isdigit():
+            row.figures[name] = int(text)  # plain digits, as most cells are: what parse_count reads them as
+        else:
+            try:
+                row.figures[name] = parsing.parse_count(text)
+            except parsing.ParseError as problem:
+                row.figures[name] = None
+                row.error(name, problem.message)
     if row.figures.get("workers") is None:
         _required(row, {}, "workers")
     row.add(rules.check_figures(row.figures, list(row.figures)))
@@ -197,7 +207,7 @@ def _parse_figures(row: _Row, cells: dict[str, str]) -> None:
 def _parse_organizations(row: _Row, cells: dict[str, str], today: dt.date) -> None:
     text = cells.get("party_org", "")
     if text:
-        row.party_org = PARTY_ORG_NAMES.get(fold(text))
+        row.party_org = _party_org_level(text)
         if row.party_org is None:
             choices = ", ".join(PartyOrgLevel.values)
             row.error("party_org", BAD_CHOICE % {"value": text, "choices": choices})
@@ -207,11 +217,24 @@ def _parse_organizations(row: _Row, cells: dict[str, str], today: dt.date) -> No
         row.add(rules.check_party_org(row.party_org, row.party_org_founded))
 
 
+@functools.lru_cache(maxsize=64)
+def _party_org_level(text: str) -> str | None:
+    return PARTY_ORG_NAMES.get(fold(text))
+
+
 def _parse_date(row: _Row, cells: dict[str, str], column: str, today: dt.date) -> dt.date | None:
     try:
-        day = parsing.parse_date(cells.get(column, ""))
+        day = _date(cells.get(column, ""))
     except parsing.ParseError as problem:
         row.error(column, problem.message)
         return None
-    row.add(rules.check_not_future(column, day, today))
+    if day is not None and day > today:
+        row.add(rules.check_not_future(column, day, today))
     return day
+
+
+@functools.lru_cache(maxsize=16384)
+def _date(text: str) -> dt.date | None:
+    """``parsing.parse_date``, remembered: founding dates repeat (a refusal is not remembered, so its
+    message is always in the language of the moment)."""
+    return parsing.parse_date(text)

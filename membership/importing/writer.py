@@ -1,8 +1,9 @@
 """Step 3 of the import: a plan written to the database, and ``import_file``, which runs all three steps.
 
 ``apply_plan(plan, user=...)`` writes the plan with multi-row statements, each written row with the
-history row django-simple-history keeps for it, attributed to the importing user, and then tells the
-readers of the figures what changed (``figures_changed``): bulk writes send no model signals.
+history row django-simple-history keeps for it, attributed to the importing user, inside
+``core.signals.changing_figures`` (bulk writes send no model signals): on PostgreSQL the new rows
+go in with COPY, elsewhere as multi-row INSERTs.
 ``import_file()`` reads, plans and writes in one transaction: every row is written, or (on any
 error) none. ``apply_checked_plan()`` writes a plan kept since a preview, if it still holds.
 """
@@ -10,6 +11,7 @@ error) none. ``apply_checked_plan()`` writes a plan kept since a preview, if it 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -19,7 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history, get_history_model_for_model
 
 from core.db import analyze
-from core.signals import figures_changed
+from core.signals import FigureChange, changing_figures
 from core.text import fold
 from enterprises.models import Enterprise, Return
 from membership.importing.existing import _chunks, _max_params
@@ -44,98 +46,108 @@ ANALYZE_AFTER_ROWS = 10_000
 def apply_plan(plan: ImportPlan, *, user=None) -> None:
     """Write a plan without errors in one transaction, each written row with its history row.
 
-    New rows go in as multi-row INSERTs built here: the ORM's bulk_create spends most of a large
-    import's time turning model instances into SQL (measured in docs/benchmarks.md). Their history
-    rows are those ``simple_history.utils.bulk_create_with_history`` writes, so that the first later
-    edit of an imported row reads as a difference in the audit trail. Changed rows go through
+    New rows go in with COPY on PostgreSQL (their ids taken from the sequences first) and as
+    multi-row INSERTs elsewhere: the ORM's bulk_create spends most of a large import's time turning
+    model instances into SQL (measured in docs/benchmarks.md). Their history rows are those
+    ``simple_history.utils.bulk_create_with_history`` writes, so that the first later edit of an
+    imported row reads as a difference in the audit trail. Changed rows go through
     ``bulk_update_with_history``. All history rows name ``user`` and one moment. Raises
     ``StalePlan`` (and writes nothing) if a row to change has a newer version than the plan saw.
+    Bulk writes send no model signals: the writes run inside ``changing_figures``, so that the
+    readers' summaries follow them.
     """
     if plan.errors:
         raise ValueError("a plan with errors cannot be applied")
     writer = _Writer(user=user, now=timezone.now())
     with transaction.atomic():
-        new = [
-            {**row, "search_name": fold(row["name"]), "established_on": None, "closed_on": None, "version": 1}
-            for row in plan.new_enterprises
-        ]
-        created = writer.insert(Enterprise, new, key=("tax_code",))
-        ids = plan.enterprise_ids | dict(zip((row["tax_code"] for row in new), created, strict=True))
-        if plan.changed_enterprises:
-            enterprises = _instances(Enterprise, plan.changed_enterprises, plan.versions)
-            for enterprise in enterprises:
-                for name, value in plan.changed_enterprises[enterprise.id].items():
-                    setattr(enterprise, name, value)
-                enterprise.search_name = fold(enterprise.name)
-                enterprise.version += 1
-            fields = {"version", *plan.enterprise_fields}
-            if "name" in fields:
-                fields.add("search_name")
-            writer.update(Enterprise, enterprises, fields)
-
-        orgs = [
-            {
-                "name": row["name"],
-                "host_enterprise_id": ids[row["tax_code"]],
-                "host_body": "",
-                "founded_on": row["founded_on"],
-                "founding_members": None,
-                "dissolved_on": None,
-            }
-            for row in plan.new_party_orgs
-        ]
-        org_ids = writer.insert(PartyOrganization, orgs, key=("host_enterprise_id", "founded_on"))
-        levels = [
-            {"organization_id": org_id, "level": row["level"], "since": row["founded_on"]}
-            for org_id, row in zip(org_ids, plan.new_party_orgs, strict=True)
-        ]
-        writer.insert(PartyOrganizationLevel, levels, key=("organization_id", "since"))
-        unions = [
-            {
-                "enterprise_id": ids[row["tax_code"]],
-                "name": row["name"],
-                "founded_on": row["founded_on"],
-                "founding_members": None,
-                "dissolved_on": None,
-            }
-            for row in plan.new_unions
-        ]
-        writer.insert(GrassrootsUnion, unions, key=("enterprise_id", "founded_on"))
-
-        returns = []
-        for row in plan.new_returns:
-            starts_on, ends_on = _bounds(_period(row["period"]))
-            returns.append(
-                {
-                    "enterprise_id": ids[row["tax_code"]],
-                    "period": row["period"],
-                    "starts_on": starts_on,
-                    "ends_on": ends_on,
-                    "updated_at": writer.now,
-                    # Received today: an imported return's day counts like a typed one's.
-                    "received_on": timezone.localdate(writer.now),
-                    "version": 1,
-                    **{name: row[name] for name in FIGURES},
-                }
-            )
-        writer.insert(Return, returns, key=("enterprise_id", "period"))
-        if plan.changed_returns:
-            returns = _instances(Return, plan.changed_returns, plan.versions)
-            for ret in returns:
-                for name, value in plan.changed_returns[ret.id].items():
-                    setattr(ret, name, value)
-                ret.version += 1
-                ret.updated_at = writer.now  # bulk_update skips auto_now
-            writer.update(Return, returns, {"version", "updated_at", *plan.return_fields})
-        # Bulk writes send no model signals: tell the readers which zone-years changed.
         if plan.has_changes:
-            figures_changed.send(
-                Return, zone_ids=plan.dirty_zones, years=plan.dirty_years, since_year=plan.dirty_from
-            )
+            with changing_figures(
+                Return,
+                enterprise_ids=plan.touched_enterprises,
+                years=plan.changed_years,
+                since_year=plan.changed_since,
+            ) as change:
+                _write(plan, writer, change)
         # A large load leaves the planner's statistics behind: refresh them (PostgreSQL only).
         if len(plan.new_returns) >= ANALYZE_AFTER_ROWS:
             analyze(Enterprise, Return)
     plan.applied = True
+
+
+def _write(plan: ImportPlan, writer: _Writer, change: FigureChange) -> None:
+    new = [
+        {**row, "search_name": fold(row["name"]), "established_on": None, "closed_on": None, "version": 1}
+        for row in plan.new_enterprises
+    ]
+    created = writer.insert(Enterprise, new, key=("tax_code",))
+    change.add(created)
+    ids = plan.enterprise_ids | dict(zip((row["tax_code"] for row in new), created, strict=True))
+    if plan.changed_enterprises:
+        enterprises = _instances(Enterprise, plan.changed_enterprises, plan.versions)
+        for enterprise in enterprises:
+            for name, value in plan.changed_enterprises[enterprise.id].items():
+                setattr(enterprise, name, value)
+            enterprise.search_name = fold(enterprise.name)
+            enterprise.version += 1
+        fields = {"version", *plan.enterprise_fields}
+        if "name" in fields:
+            fields.add("search_name")
+        writer.update(Enterprise, enterprises, fields)
+
+    orgs = [
+        {
+            "name": row["name"],
+            "host_enterprise_id": ids[row["tax_code"]],
+            "host_body": "",
+            "founded_on": row["founded_on"],
+            "founding_members": None,
+            "dissolved_on": None,
+        }
+        for row in plan.new_party_orgs
+    ]
+    org_ids = writer.insert(PartyOrganization, orgs, key=("host_enterprise_id", "founded_on"))
+    levels = [
+        {"organization_id": org_id, "level": row["level"], "since": row["founded_on"]}
+        for org_id, row in zip(org_ids, plan.new_party_orgs, strict=True)
+    ]
+    writer.insert(PartyOrganizationLevel, levels, key=("organization_id", "since"))
+    unions = [
+        {
+            "enterprise_id": ids[row["tax_code"]],
+            "name": row["name"],
+            "founded_on": row["founded_on"],
+            "founding_members": None,
+            "dissolved_on": None,
+        }
+        for row in plan.new_unions
+    ]
+    writer.insert(GrassrootsUnion, unions, key=("enterprise_id", "founded_on"))
+
+    # Received today: an imported return's day counts like a typed one's.
+    fixed = {"updated_at": writer.now, "received_on": timezone.localdate(writer.now), "version": 1}
+    returns = []
+    for row in plan.new_returns:
+        period = row["period"]
+        starts_on, ends_on = _bounds(_period(period))
+        returns.append(
+            {
+                "enterprise_id": ids[row["tax_code"]],
+                "period": period,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                **fixed,
+                **{name: row[name] for name in FIGURES},
+            }
+        )
+    writer.insert(Return, returns, key=("enterprise_id", "period"))
+    if plan.changed_returns:
+        returns = _instances(Return, plan.changed_returns, plan.versions)
+        for ret in returns:
+            for name, value in plan.changed_returns[ret.id].items():
+                setattr(ret, name, value)
+            ret.version += 1
+            ret.updated_at = writer.now  # bulk_update skips auto_now
+        writer.update(Return, returns, {"version", "updated_at", *plan.return_fields})
 
 
 def _instances(model, ids, versions: dict) -> list:
@@ -154,7 +166,8 @@ def _instances(model, ids, versions: dict) -> list:
 
 
 class _Writer:
-    """Multi-row INSERTs of plain dicts, each row with the history row django-simple-history adds."""
+    """New rows from plain dicts, each with the history row django-simple-history adds: COPY on
+    PostgreSQL, multi-row INSERTs elsewhere."""
 
     def __init__(self, *, user, now):
         self.user = user
@@ -164,21 +177,23 @@ class _Writer:
         """Insert ``rows`` (a value for every column but the id, by attname) and a "+" history row
         for each; return the new ids in the order of ``rows``.
 
-        ``key`` names columns whose values tell the new rows apart: ids are matched on them rather
-        than on the order of RETURNING, which SQLite does not promise.
+        ``key`` names columns whose values tell the new rows apart: on INSERT, ids are matched on
+        them rather than on the order of RETURNING, which SQLite does not promise.
         """
         if not rows:
             return []
-        inserted = _insert(model, rows, returning=key)
-        ids = [inserted[tuple(str(row[name]) for name in key)] for row in rows]
         history = get_history_model_for_model(model)
-        tracked = [f.attname for f in history.tracked_fields if not f.primary_key]
         fixed = {
             "history_date": self.now,
             "history_change_reason": None,
             "history_type": "+",
             "history_user_id": self.user.pk if self.user else None,
         }
+        if connection.vendor == "postgresql":
+            return _copy_with_history(model, history, rows, fixed)
+        inserted = _insert(model, rows, returning=key)
+        ids = [inserted[tuple(str(row[name]) for name in key)] for row in rows]
+        tracked = [f.attname for f in history.tracked_fields if not f.primary_key]
         _insert(
             history,
             [
@@ -194,15 +209,89 @@ class _Writer:
         )
 
 
+def _copy_with_history(model, history, rows: list[dict], fixed: dict) -> list[int]:
+    """COPY the rows, with ids taken from the table's sequence beforehand, then their history rows.
+
+    Each row is turned into COPY's text once: its history row takes the tracked cells of it and
+    adds the same fixed values.
+    """
+    meta = model._meta
+    fields = [meta.pk, *_columns(model, rows[0])]
+    tracked = {f.attname for f in history.tracked_fields}
+    kept = [i for i, f in enumerate(fields) if f.attname in tracked]
+    # The history table must hold exactly the tracked columns and the fixed ones.
+    _columns(history, dict.fromkeys([*(fields[i].attname for i in kept), *fixed]))
+    ids = _next_ids(model, len(rows))
+    names = [f.attname for f in fields[1:]]
+    texts = [i for i, f in enumerate(fields) if f.get_internal_type() in ("CharField", "TextField")]
+    cells = []
+    for pk, row in zip(ids, rows, strict=True):
+        # str() writes ints, dates and aware times as COPY reads them; only text needs escaping.
+        values = [pk, *[row[name] for name in names]]
+        line = ["\\N" if value is None else str(value) for value in values]
+        for i in texts:
+            if values[i] is not None:
+                line[i] = values[i].translate(_COPY_ESCAPES)
+        cells.append(line)
+    pick = operator.itemgetter(*kept)
+    tail = "".join("\t\\N" if value is None else f"\t{value}" for value in fixed.values())
+    quote = connection.ops.quote_name
+    history_columns = [*(fields[i].column for i in kept), *(history._meta.get_field(n).column for n in fixed)]
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        _copy(cursor, quote(meta.db_table), [quote(f.column) for f in fields], map("\t".join, cells))
+        history_lines = ("\t".join(pick(row)) + tail for row in cells)
+        _copy(cursor, quote(history._meta.db_table), map(quote, history_columns), history_lines)
+    return ids
+
+
+def _next_ids(model, count: int) -> list[int]:
+    """``count`` new ids from the table's own sequence (as an INSERT would take them, never reused)."""
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+COPY_BLOCK = 1024 * 1024  # characters sent to the server at a time
+
+# COPY's text format: a tab between columns, \N for NULL, and a backslash before the characters it
+# gives a meaning to.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy(cursor, table: str, columns, lines) -> None:
+    """``COPY table (columns) FROM STDIN`` of text lines, sent in chunks of about a megabyte."""
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # only our quoted table and column names
+    cursor.copy_expert(sql, _Lines(lines), size=COPY_BLOCK)
+
+
+class _Lines:
+    """A file-like object over text lines, for ``copy_expert``, which reads it a block at a time."""
+
+    def __init__(self, lines):
+        self.lines = iter(lines)
+
+    def read(self, size: int = -1) -> str:
+        block, total = [], 0
+        for line in self.lines:
+            block.append(line + "\n")
+            total += len(line) + 1
+            if 0 < size <= total:
+                break
+        return "".join(block)
+
+    readline = read
+
+
 def _insert(model, rows: list[dict], returning: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
     """``INSERT INTO table (...) VALUES (...), (...) [RETURNING id, key...]``, BATCH_SIZE rows at most
     a statement; with ``returning``, the new ids by the text of their key values."""
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    fields = _columns(model, rows[0])
     names = [f.attname for f in fields]
-    if set(rows[0]) != set(names):
-        # A column added to the model needs a value here too (the ORM would have filled its default).
-        raise ImproperlyConfigured(f"{meta.label}: the import writes {sorted(rows[0])}, not {sorted(names)}")
     adapters = [_adapter(f) for f in fields]
     quote = connection.ops.quote_name
     # Only quoted table and column names of our models are formatted in; values are parameters.
@@ -226,6 +315,17 @@ def _insert(model, rows: list[dict], returning: tuple[str, ...] = ()) -> dict[tu
             if returning:
                 ids.update((tuple(str(v) for v in found[1:]), found[0]) for found in cursor.fetchall())
     return ids
+
+
+def _columns(model, row: dict) -> list:
+    """The model's columns but the id, which ``row`` must name every one of."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = {f.attname for f in fields}
+    if set(row) != names:
+        # A column added to the model needs a value here too (the ORM would have filled its default).
+        label = model._meta.label
+        raise ImproperlyConfigured(f"{label}: the import writes {sorted(row)}, not {sorted(names)}")
+    return fields
 
 
 def _adapter(field):

@@ -8,3 +8,33 @@
     });
   });
 })();
+
+/* Tables on a phone: each cell gets its column's header as data-label, so that app.css can show a
+   row as a card of "header: value" lines below 640 px instead of a box that scrolls sideways (where
+   a phone showed the labels and hid the numbers). Every table of the page's main part with one
+   header row qualifies. */
+(function () {
+  "use strict";
+  document.querySelectorAll("main table").forEach(function (table) {
+    var rows = table.tHead ? table.tHead.rows : [];
+    if (rows.length !== 1) {
+      return;
+    }
+    var headers = Array.prototype.map.call(rows[0].cells, function (cell) {
+      return cell.colSpan === 1 ? cell.textContent.trim() : null;
+    });
+    if (headers.indexOf(null) !== -1) {
+      return;
+    }
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, index) {
+          if (headers[index]) {
+            cell.setAttribute("data-label", headers[index]);
+          }
+        });
+      });
+    });
+    table.classList.add("stacks");
+  });
+})();

@@ -197,11 +197,62 @@ def page(context):
 
 
 @pytest.fixture
+def page_in(request, browser, live_server, demo, problems):
+    """``page_in("vi-VN")``: a fresh page in a browser profile that asks for that language."""
+    return lambda locale: _open_context(request, browser, live_server, problems, locale=locale).new_page()
+
+
+@pytest.fixture
 def axe_page(request, browser, live_server, demo, problems):
-    """A page that carries axe-core into every document it loads (an init script, which CSP allows)."""
-    context = _open_context(request, browser, live_server, problems)
+    """A page that carries axe-core into every document it loads (an init script, which CSP allows).
+
+    English unless the test parametrizes it indirectly with a browser locale ("vi-VN").
+    """
+    context = _open_context(request, browser, live_server, problems, locale=getattr(request, "param", "en-US"))
     context.add_init_script(path=str(AXE_JS))
     return context.new_page()
+
+
+# What does not fit (issue 18), measured in the browser: the document or a table or chart box wider
+# than its box (scrollWidth > clientWidth; a printed-report SVG may scroll in its own box on a phone,
+# the last resort for a fixed drawing), and text of a Plotly chart drawn outside the chart's SVG
+# (cut tick labels, legends, notes) or ending in plotly's "…".
+LAYOUT_PROBLEMS_JS = """() => {
+    const problems = [];
+    const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+        (typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
+        (el.closest("section[id]") ? " in #" + el.closest("section[id]").id : "");
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) {
+        problems.push(`the page is ${root.scrollWidth - root.clientWidth} px wider than the screen`);
+    }
+    document.querySelectorAll("table, .table-scroll, .table-container, .grid-scroll, .chart-canvas").forEach((el) => {
+        const right = el.getBoundingClientRect().right;
+        if (el.scrollWidth > el.clientWidth + 1 || right > root.clientWidth + 1) {
+            problems.push(`${name(el)} overflows: ${el.scrollWidth} px in ${el.clientWidth} px, right edge ${Math.round(right)}`);
+        }
+    });
+    document.querySelectorAll(".chart-canvas").forEach((canvas) => {
+        const svg = canvas.querySelector(".main-svg");
+        if (!svg) return;
+        const box = svg.getBoundingClientRect();
+        canvas.querySelectorAll("svg text").forEach((text) => {
+            const b = text.getBoundingClientRect();
+            if (!b.width || !text.textContent.trim()) return;
+            if (b.left < box.left - 1 || b.right > box.right + 1 || b.top < box.top - 1 || b.bottom > box.bottom + 1) {
+                problems.push(`"${text.textContent}" is cut at the edge of ${name(canvas)}`);
+            } else if (/…$/.test(text.textContent)) {
+                problems.push(`"${text.textContent}" is shortened in ${name(canvas)}`);
+            }
+        });
+    });
+    return problems;
+}"""
+
+
+def layout_problems(page):
+    """Everything LAYOUT_PROBLEMS_JS finds on the page as it is now."""
+    return page.evaluate(LAYOUT_PROBLEMS_JS)
 
 
 def login(page, username, password=PASSWORD, next_url=""):

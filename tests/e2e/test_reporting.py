@@ -39,9 +39,15 @@ def test_editor_submits_and_administrator_approves(page, problems):
     section.get_by_label("Note (optional)").fill("All returns in, checked by the board.")
     section.get_by_role("button", name="Submit for approval").click()
     expect(page.locator(".messages")).to_be_visible()
+    # Django's messages are styled notices (base.html, app.css), not plain text: a tinted box with a
+    # coloured edge.
+    notice = page.locator(".messages .message").first
+    assert notice.evaluate("el => getComputedStyle(el).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert notice.evaluate("el => parseFloat(getComputedStyle(el).borderLeftWidth)") >= 4
     _photograph(page, "reporting-submitted-1440")
     assert ZonePeriod.objects.get(zone=zone, period=str(period)).status == "submitted"
 
+    page.locator(".account summary").click()  # the account menu holds the two ways out
     page.get_by_role("button", name="Log out", exact=True).click()
     login(page, "admin")
     page.goto(page.url.split("/accounts")[0] + f"/reporting/{period}/")

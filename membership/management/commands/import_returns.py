@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from core.formatting import InstallationLanguageCommand
 from membership.importing import (
     CLEARS_FIGURES,
     MORE_ERRORS,
@@ -11,7 +13,7 @@ from membership.importing import (
 )
 
 
-class Command(BaseCommand):
+class Command(InstallationLanguageCommand):
     help = (
         "Import enterprise returns from a CSV (UTF-8) or XLSX file, all or nothing: on any bad row "
         "nothing is written, every bad row is printed with its line, column and reason (the first "
@@ -35,17 +37,21 @@ class Command(BaseCommand):
         if user:
             importer = get_user_model().objects.filter(username=user).first()
             if importer is None:
-                raise CommandError(f"Unknown user: {user}.")
+                raise CommandError(_("Unknown user: %(user)s.") % {"user": user})
         try:
             plan = import_file(file, user=importer, dry_run=dry_run)
         except FileNotFoundError:
-            raise CommandError(f"No such file: {file}.") from None
+            raise CommandError(_("No such file: %(file)s.") % {"file": file}) from None
         except ImportFileError as error:
             raise CommandError(f"{file}: {error.message}") from None
         if plan.errors:
             self._errors(file, plan)
-        verb = "Would import" if dry_run else "Imported"
-        self.stdout.write(f"{verb} {len(plan.rows)} rows: {plan.summary()}")
+        done = (
+            _("Would import %(rows)s rows: %(summary)s")
+            if dry_run
+            else _("Imported %(rows)s rows: %(summary)s")
+        )
+        self.stdout.write(done % {"rows": len(plan.rows), "summary": plan.summary()})
         if plan.cleared:
             self.stdout.write(str(CLEARS_FIGURES % {"count": plan.cleared}))
         if dry_run or verbosity >= 2:
@@ -57,7 +63,10 @@ class Command(BaseCommand):
         if plan.hidden_errors:
             more = MORE_ERRORS % {"errors": plan.hidden_errors, "rows": plan.hidden_error_rows}
             self.stderr.write(f"{file}: {more}")
-        raise CommandError(f"{plan.error_count} error(s) in {plan.error_rows} row(s); nothing was imported.")
+        raise CommandError(
+            _("%(errors)s error(s) in %(rows)s row(s); nothing was imported.")
+            % {"errors": plan.error_count, "rows": plan.error_rows}
+        )
 
     def _changes(self, plan: ImportPlan):
         for row in plan.rows:

@@ -1,14 +1,15 @@
 import csv
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.formatting import InstallationLanguageCommand
 from core.periods import Period
 from reports import contract, indicators
 from reports.management.scope import add_scope_arguments, scope_codes
 
 
-class Command(BaseCommand):
+class Command(InstallationLanguageCommand):
     help = "Print the coverage indicators for a period and a scope (the province, or one or more zones)."
 
     def add_arguments(self, parser):

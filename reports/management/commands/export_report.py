@@ -1,14 +1,16 @@
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from core.formatting import InstallationLanguageCommand
 from core.periods import Period
 from reports import exports, report
 from reports.management.scope import add_scope_arguments, scope_codes
 
 
-class Command(BaseCommand):
+class Command(InstallationLanguageCommand):
     help = "Write a coverage report (CSV, XLSX or PDF) for a period and a scope, e.g. for scheduled reports."
 
     def add_arguments(self, parser):
@@ -34,5 +36,10 @@ class Command(BaseCommand):
         try:
             target.write_bytes(exports.WRITERS[format](built))
         except OSError as error:
-            raise CommandError(f"Cannot write {target}: {error.strerror}.") from None
-        self.stdout.write(f"Wrote {target} ({format}, {period}, {built.scope_label}).")
+            raise CommandError(
+                _("Cannot write %(file)s: %(reason)s.") % {"file": target, "reason": error.strerror}
+            ) from None
+        self.stdout.write(
+            _("Wrote %(file)s (%(format)s, %(period)s, %(scope)s).")
+            % {"file": target, "format": format, "period": period.label(), "scope": built.scope_label}
+        )

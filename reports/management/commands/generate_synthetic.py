@@ -20,10 +20,17 @@ class Command(BaseCommand):
             help="default: half years 2021S1..2024S2",
         )
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--provinces",
+            type=int,
+            help="provinces the zones are spread over; default: 34 for more than 50 zones, else 1",
+        )
 
-    def handle(self, *args, enterprises, zones, periods, seed, **options):
+    def handle(self, *args, enterprises, zones, periods, seed, provinces, **options):
         if enterprises < 1 or zones < 1:
             raise CommandError("--enterprises and --zones must be at least 1.")
+        if provinces is not None and not 1 <= provinces <= zones:
+            raise CommandError("--provinces must be between 1 and the number of zones.")
         try:
             parsed = [Period.parse(p) for p in periods]
         except ValidationError as error:
@@ -33,9 +40,12 @@ class Command(BaseCommand):
         if synthetic.exists():
             raise CommandError("This database already holds a synthetic data set; use a fresh database.")
         started = time.perf_counter()
-        counts = synthetic.generate(enterprises=enterprises, zones=zones, periods=periods, seed=seed)
+        counts = synthetic.generate(
+            enterprises=enterprises, zones=zones, periods=periods, seed=seed, province_count=provinces
+        )
         self.stdout.write(
-            f"Loaded {counts.enterprises} enterprises in {counts.zones} zones, {counts.returns} returns, "
+            f"Loaded {counts.enterprises} enterprises in {counts.zones} zones of {counts.provinces} "
+            f"province(s), {counts.returns} returns, "
             f"{counts.organizations} party organizations, {counts.unions} unions "
             f"in {time.perf_counter() - started:.1f} s."
         )

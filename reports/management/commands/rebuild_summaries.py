@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.periods import Period
-from enterprises.models import Return
 from reports import indicators, summary
 
 
@@ -20,11 +19,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, period, check, **options):
         try:
-            periods = [Period.parse(p) for p in period] or Return.objects.periods_with_data()
+            periods = [Period.parse(p) for p in period] or sorted(summary.wanted(), key=str, reverse=True)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         if check:
-            self._check([p for p in periods if summary.summarized(p)])
+            self._check(periods)
             return
         started = time.perf_counter()
         built = summary.rebuild(periods)
@@ -34,9 +33,12 @@ class Command(BaseCommand):
         )
 
     def _check(self, periods):
-        """Every summarized period, for the installation and each zone: summary against live."""
+        """Every period, for the installation and each zone: summary against live."""
         differences = []
         for period in periods:
+            if not summary.summarized(period):
+                differences.append(f"{period}: no summary")
+                continue
             scopes = [("all", indicators.compute(period), indicators.compute(period, live=True))]
             by_zone, live_by_zone = (
                 indicators.breakdown(period, "zone"),

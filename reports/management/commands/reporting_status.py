@@ -1,8 +1,10 @@
 import csv
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from core.formatting import InstallationLanguageCommand
 from core.periods import Period
 from reports import contract, deadlines, reporting
 from zones.models import OUTSIDE_ZONES, Zone
@@ -32,7 +34,7 @@ def zone_entry(cycle: reporting.ZoneCycle) -> dict:
     }
 
 
-class Command(BaseCommand):
+class Command(InstallationLanguageCommand):
     help = "Print each zone's reporting cycle for a period: status, completeness and timeliness."
 
     def add_arguments(self, parser):
@@ -51,7 +53,7 @@ class Command(BaseCommand):
         zones = list(Zone.objects.filter(code__in=codes).order_by("code")) if codes else None
         unknown = sorted(set(codes) - {z.code for z in zones or []} - {OUTSIDE_ZONES.upper()})
         if unknown:
-            raise CommandError(f"Unknown zone code(s): {', '.join(unknown)}.")
+            raise CommandError(_("Unknown zone code(s): %(codes)s.") % {"codes": ", ".join(unknown)})
         cycles = reporting.cycles(period, zones)
         if OUTSIDE_ZONES.upper() in codes:
             cycles += [c for c in reporting.cycles(period) if c.zone is None]

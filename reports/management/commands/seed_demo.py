@@ -1,9 +1,25 @@
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
+from core.formatting import InstallationLanguageCommand
 from reports import demo
 
 
-class Command(BaseCommand):
+def _what(key: str) -> str:
+    """What ``demo.seed`` counted, in the installation's language (an unknown key as it is)."""
+    labels = {
+        "enterprises": _("enterprises"),
+        "returns": _("returns"),
+        "unions": _("grassroots unions"),
+        "party organizations": _("party organizations"),
+        "level changes": _("level changes"),
+        "organization returns": _("organization returns"),
+        "targets": _("targets"),
+        "approved_periods": _("approved zone-periods"),
+    }
+    return labels.get(key, key)
+
+
+class Command(InstallationLanguageCommand):
     help = "Load the Lao Cai demo data set (illustrative; running it twice changes nothing)."
 
     def add_arguments(self, parser):
@@ -14,8 +30,16 @@ class Command(BaseCommand):
     def handle(self, *args, reset_passwords=False, **options):
         result = demo.seed(reset_passwords=reset_passwords)
         for what, (created, updated) in result["counts"].items():
-            self.stdout.write(f"{what}: {created} created, {updated} updated")
+            self.stdout.write(
+                _("%(what)s: %(created)s created, %(updated)s updated")
+                % {"what": _what(what), "created": created, "updated": updated}
+            )
         for username, password in result["passwords"].items():
-            self.stdout.write(self.style.SUCCESS(f"demo user {username} / password {password}"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("demo user %(username)s / password %(password)s")
+                    % {"username": username, "password": password}
+                )
+            )
         if not result["passwords"]:
-            self.stdout.write("Demo users exist already; use --reset-passwords to print new passwords.")
+            self.stdout.write(_("Demo users exist already; use --reset-passwords to print new passwords."))

@@ -1,9 +1,10 @@
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
+from core.formatting import InstallationLanguageCommand
 from reports import reporting_jobs
 
 
-class Command(BaseCommand):
+class Command(InstallationLanguageCommand):
     help = (
         "E-mail zone editors whose deadline is REPORTING_REMINDER_DAYS days away or less the enterprises "
         "that have not reported. Safe to run daily: a reminder is never sent twice; a failed one is retried."
@@ -11,6 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = reporting_jobs.send_reminders()
-        self.stdout.write(f"reminders sent: {result.sent}, failed: {result.failed}")
+        self.stdout.write(
+            _("reminders sent: %(sent)s, failed: %(failed)s") % {"sent": result.sent, "failed": result.failed}
+        )
         if result.failed:
             raise SystemExit(1)

@@ -1,9 +1,10 @@
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
+from core.formatting import InstallationLanguageCommand
 from reports import reporting_jobs
 
 
-class Command(BaseCommand):
+class Command(InstallationLanguageCommand):
     help = (
         "E-mail each subscribed coverage report for the latest period whose deadline has passed, once. "
         "Safe to run daily; a failed send is retried on the next run."
@@ -11,6 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = reporting_jobs.send_reports()
-        self.stdout.write(f"reports sent: {result.sent}, failed: {result.failed}")
+        self.stdout.write(
+            _("reports sent: %(sent)s, failed: %(failed)s") % {"sent": result.sent, "failed": result.failed}
+        )
         if result.failed:
             raise SystemExit(1)

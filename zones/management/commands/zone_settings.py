@@ -1,11 +1,13 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from core.formatting import InstallationLanguageCommand
 from zones.models import FigureGroup, ReportingFrequency, Zone
 
 
-class Command(BaseCommand):
+class Command(InstallationLanguageCommand):
     help = (
         "Show a zone's settings as JSON, changing them first when given: the figure groups its board "
         "collects and how often it reports."
@@ -23,13 +25,16 @@ class Command(BaseCommand):
     def handle(self, *args, code, collects, reporting_frequency, **options):
         zone = Zone.objects.filter(code=code.strip().upper()).first()
         if zone is None:
-            raise CommandError(f"Unknown zone code: {code}.")
+            raise CommandError(_("Unknown zone code: %(code)s.") % {"code": code})
         if collects is not None:
             groups = {group.strip().lower() for group in collects.split(",") if group.strip()}
             unknown = sorted(groups - set(FigureGroup.values))
             if unknown:
                 choices = ", ".join(FigureGroup.values)
-                raise CommandError(f"Unknown figure group(s): {', '.join(unknown)}; choose from {choices}.")
+                raise CommandError(
+                    _("Unknown figure group(s): %(groups)s; choose from %(choices)s.")
+                    % {"groups": ", ".join(unknown), "choices": choices}
+                )
             zone.collects_party = FigureGroup.PARTY in groups
             zone.collects_union = FigureGroup.UNION in groups
         if reporting_frequency is not None:
