@@ -104,9 +104,13 @@ class Dashboard(PeopleCharts):
             collected = indicators.GROUP_OF[key] in self.collected
             return Card(title, now[key], is_pct, delta(now[key], before[key]), url, note, collected)
 
-        members_no_org = _("including %(n)s with party members but no organization") % {
-            "n": figure(now["with_party_members_no_org"])
-        }
+        if now["with_party_members_no_org"] is None:
+            # "including not reported enterprises…" reads wrong in Vietnamese: say it as a sentence.
+            members_no_org = _("Enterprises with party members but no organization: not reported")
+        else:
+            members_no_org = _("including %(n)s with party members but no organization") % {
+                "n": figure(now["with_party_members_no_org"])
+            }
         if self.url(party="members_no_org"):
             members_no_org = format_html(
                 '<a href="{}">{}</a>', self.url(party="members_no_org"), members_no_org

@@ -239,15 +239,6 @@ def test_charts_are_drawn_from_json_by_our_own_static_script(client, viewer, see
         assert "src=" in tag or 'type="application/json"' in tag, tag
 
 
-def test_plotly_is_served_from_our_static_files_in_the_installed_version():
-    import plotly
-    from django.contrib.staticfiles import finders
-
-    path = finders.find("vendor/plotly/plotly.min.js")
-    assert path is not None
-    assert path.startswith(str(plotly.__path__[0]))
-
-
 def test_the_business_association_cell_is_one_click_away(client, viewer, seeded):
     client.force_login(viewer)
     content = page(client, "home").content.decode()

@@ -60,7 +60,8 @@ def collected(tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
-    with override_settings(STATIC_ROOT=tmp_path, STORAGES=storages, WHITENOISE_USE_FINDERS=False, DEBUG=False):
+    production = {"STORAGES": storages, "WHITENOISE_USE_FINDERS": False, "DEBUG": False}
+    with override_settings(STATIC_ROOT=tmp_path, **production):
         call_command("collectstatic", "--noinput", verbosity=0)
         yield tmp_path
 

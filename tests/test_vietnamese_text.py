@@ -82,3 +82,11 @@ def test_the_entry_start_page_writes_deadlines_day_first(client, editor_bdh, mon
     page = vi(client, "/entry/")
     assert "Quý 2/2024" in page and "Hạn nộp: 15/07/2024." in page
     assert "2024Q2<" not in page and "2024-07-15" not in page
+
+
+def test_a_card_says_plainly_that_party_members_without_an_organization_are_not_reported(client, viewer):
+    f.report(f.enterprise("BDH"), "2024", workers=30)  # no party members reported
+    client.force_login(viewer)
+    page = vi(client, reverse("zone-detail", args=["BDH"]) + "?period=2024")
+    assert "Doanh nghiệp có đảng viên nhưng chưa có tổ chức đảng: chưa có số liệu" in page
+    assert "trong đó chưa có số liệu" not in page

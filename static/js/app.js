@@ -38,3 +38,23 @@
     table.classList.add("stacks");
   });
 })();
+
+/* The account menu in the header (a <details>) closes on Escape or a click elsewhere, as menus do. */
+(function () {
+  "use strict";
+  var menu = document.querySelector("details.account");
+  if (!menu) {
+    return;
+  }
+  document.addEventListener("click", function (event) {
+    if (menu.open && !menu.contains(event.target)) {
+      menu.open = false;
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && menu.open) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
+})();

@@ -82,6 +82,13 @@
           }
         }
       });
+      // A funnel's "71 (45,5% of the step before)" does not fit a phone's bar: the number alone
+      // (the table below has the rate).
+      figure.data.forEach(function (trace) {
+        if (trace.type === "funnel") {
+          trace.texttemplate = "%{x:,}";
+        }
+      });
       wrapAnnotations(layout.annotations, 10);
       (layout.updatemenus || []).forEach(function (menu) {
         (menu.buttons || []).forEach(function (button) {

@@ -208,7 +208,8 @@ def axe_page(request, browser, live_server, demo, problems):
 
     English unless the test parametrizes it indirectly with a browser locale ("vi-VN").
     """
-    context = _open_context(request, browser, live_server, problems, locale=getattr(request, "param", "en-US"))
+    locale = getattr(request, "param", "en-US")
+    context = _open_context(request, browser, live_server, problems, locale=locale)
     context.add_init_script(path=str(AXE_JS))
     return context.new_page()
 
@@ -217,37 +218,7 @@ def axe_page(request, browser, live_server, demo, problems):
 # than its box (scrollWidth > clientWidth; a printed-report SVG may scroll in its own box on a phone,
 # the last resort for a fixed drawing), and text of a Plotly chart drawn outside the chart's SVG
 # (cut tick labels, legends, notes) or ending in plotly's "…".
-LAYOUT_PROBLEMS_JS = """() => {
-    const problems = [];
-    const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-        (typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
-        (el.closest("section[id]") ? " in #" + el.closest("section[id]").id : "");
-    const root = document.documentElement;
-    if (root.scrollWidth > root.clientWidth) {
-        problems.push(`the page is ${root.scrollWidth - root.clientWidth} px wider than the screen`);
-    }
-    document.querySelectorAll("table, .table-scroll, .table-container, .grid-scroll, .chart-canvas").forEach((el) => {
-        const right = el.getBoundingClientRect().right;
-        if (el.scrollWidth > el.clientWidth + 1 || right > root.clientWidth + 1) {
-            problems.push(`${name(el)} overflows: ${el.scrollWidth} px in ${el.clientWidth} px, right edge ${Math.round(right)}`);
-        }
-    });
-    document.querySelectorAll(".chart-canvas").forEach((canvas) => {
-        const svg = canvas.querySelector(".main-svg");
-        if (!svg) return;
-        const box = svg.getBoundingClientRect();
-        canvas.querySelectorAll("svg text").forEach((text) => {
-            const b = text.getBoundingClientRect();
-            if (!b.width || !text.textContent.trim()) return;
-            if (b.left < box.left - 1 || b.right > box.right + 1 || b.top < box.top - 1 || b.bottom > box.bottom + 1) {
-                problems.push(`"${text.textContent}" is cut at the edge of ${name(canvas)}`);
-            } else if (/…$/.test(text.textContent)) {
-                problems.push(`"${text.textContent}" is shortened in ${name(canvas)}`);
-            }
-        });
-    });
-    return problems;
-}"""
+LAYOUT_PROBLEMS_JS = (Path(__file__).parent / "layout_problems.js").read_text()
 
 
 def layout_problems(page):

@@ -13,10 +13,10 @@ def test_zone_editor_fills_the_grid_and_a_bad_cell_is_explained(page, problems):
     login(page, "editor")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Enter returns").click()
     page.get_by_label("Zone").select_option("TL")
-    page.get_by_label("Period").fill("2025")
+    page.get_by_label("Period").select_option("2025S1")
     page.get_by_role("button", name="Open the returns").click()
-    expect(page).to_have_url(re.compile(r"/entry/returns/TL/2025/$"))
-    expect(page.locator("h1")).to_have_text("Returns of KCN Tằng Loỏng, Year 2025")
+    expect(page).to_have_url(re.compile(r"/entry/returns/TL/2025S1/$"))
+    expect(page.locator("h1")).to_have_text("Returns of KCN Tằng Loỏng, first half of 2025")
 
     page.get_by_label(f"{DUC_GIANG}: workers", exact=True).fill("310")
     page.get_by_label(f"{DUC_GIANG}: party members", exact=True).fill("48")
@@ -31,14 +31,14 @@ def test_zone_editor_fills_the_grid_and_a_bad_cell_is_explained(page, problems):
     expect(page.locator(".messages")).to_be_visible()
     # All or nothing: the good row was not written either, and what was typed is still there.
     expect(page.get_by_label(f"{DUC_GIANG}: workers", exact=True)).to_have_value("310")
-    assert not _saved("5300700001", "2025")
+    assert not _saved("5300700001", "2025S1")
 
     bad.fill("3")
     page.get_by_role("button", name="Save all rows").click()
     expect(page.locator(".messages .success")).to_be_visible()
     expect(page.get_by_label(f"{DUC_GIANG}: party members", exact=True)).to_have_value("48")
     expect(page.get_by_label("Enterprise TL-002: party members", exact=True)).to_have_value("3")
-    assert _saved("5300700001", "2025") == (310, 48)
+    assert _saved("5300700001", "2025S1") == (310, 48)
     assert problems.errors == []
 
 

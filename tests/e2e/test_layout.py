@@ -38,6 +38,8 @@ def test_the_header_keeps_two_rows_for_an_administrator(page_in, locale):
     expect(buttons).to_have_count(2)
     first, second = buttons.nth(0).bounding_box(), buttons.nth(1).bounding_box()
     assert second["y"] >= first["y"] + first["height"] + 4
+    page.keyboard.press("Escape")  # closes, as menus do
+    expect(buttons.first).to_be_hidden()
 
 
 def test_a_phone_draws_charts_without_toolbar_with_level_labels_and_notes_clear_of_bars(page):
@@ -55,6 +57,9 @@ def test_a_phone_draws_charts_without_toolbar_with_level_labels_and_notes_clear_
         "el => [...el.querySelectorAll('tspan.line')].map(line => line.textContent)"
     )
     assert lines == ["Outside", "every", "zone"]
+    # The union-to-party funnel shows its numbers (F14: 65 introduced, 45 admitted) at a readable size.
+    funnel = page.locator("#chart-pipeline-union .chart-canvas text", has_text="45").first
+    assert funnel.text_content() == "45" and funnel.bounding_box()["height"] >= 10
     # "not collected" sits in its own column, touching no bar.
     note = chart.locator(".annotation").first.bounding_box()
     for bar in chart.locator(".bars .point path").all():
@@ -69,20 +74,25 @@ def test_a_phone_draws_charts_without_toolbar_with_level_labels_and_notes_clear_
             assert apart, f"the note {note} overlaps a bar {box}"
 
 
+def _cells_fit_with_their_labels(table):
+    cells = table.locator("tbody td")
+    assert cells.count() > 0
+    for cell in cells.all()[:40]:
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"], cell.inner_text()
+        # The column's name, shown before the number (app.css).
+        label = cell.get_attribute("data-label")
+        assert label and cell.evaluate("el => getComputedStyle(el, '::before').content") == f'"{label}"'
+
+
 def test_a_phone_shows_each_table_row_with_its_numbers(page):
     page.set_viewport_size(NARROW)
     login(page, "viewer")
     page.goto("/zones/TL/")
     _charts_drawn(page)
-    for table in (page.locator("#chart-pipeline-party table"), page.locator(".zone-table table")):
-        cells = table.locator("tbody td")
-        assert cells.count() > 0
-        for cell in cells.all()[:40]:
-            box = cell.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"], cell.inner_text()
-            # The column's name, shown before the number (app.css).
-            label = cell.get_attribute("data-label")
-            assert label and cell.evaluate("el => getComputedStyle(el, '::before').content") == f'"{label}"'
+    _cells_fit_with_their_labels(page.locator("#chart-pipeline-party table"))
+    page.goto("/enterprises/?zone=TL")
+    _cells_fit_with_their_labels(page.locator("table.enterprise-table"))
 
 
 @pytest.mark.parametrize("width", [375, 1440])
