@@ -21,10 +21,9 @@ from django.utils.translation import gettext as _
 from core.formatting import figure, not_collected, pct
 from core.periods import Period
 from enterprises.models import Ownership
-from reports import aggregates, charts, indicators
+from reports import charts, indicators
 from reports.aggregates import SIZE_20PLUS, SIZE_UNDER_20
 from reports.dashboard_people import PeopleCharts
-from reports.models import Target
 from reports.pages import MAX_BARS, MIN_REPORTING_PCT, Card, Chart, Scope, delta, table_url, trend_periods
 from zones.access import can_list_scope
 from zones.models import OUTSIDE_ZONES as OUTSIDE
@@ -285,32 +284,10 @@ class Dashboard(PeopleCharts):
         return charts_
 
     def province_figures(self) -> dict[int, dict]:
-        """Province id -> its indicators, from one per-zone breakdown of the installation.
-
-        The zones' additive parts are summed per province, as the summary sums its rows, and turned
-        into indicators by the engine's own function. (This belongs in ``indicators.breakdown(period,
-        "province")``; until the engine has that grouping, it lives here.)"""
-        sums: dict[int, dict] = {}
-        for row in indicators._rows(self.period, None, by="zone"):
-            province = self.zone_province.get(row["group"])
-            if province is None:
-                continue  # outside every zone: in no province
-            total = sums.setdefault(province, {})
-            for name in aggregates.SUM_COLUMNS:
-                if row[name] is not None:
-                    total[name] = total.get(name, 0) + row[name]
-        targets = Target.objects.of_provinces(self.period.year)
-        codes = {p.code: p.pk for p in self.scope.provinces}
-        targets = {codes[code]: value for code, value in targets.items() if code in codes}
-        return {
-            province: indicators._indicators(
-                self.period,
-                total,
-                targets.get(province, {}),
-                indicators.collected_groups(self.province_codes(province), self.zone_groups),
-            )
-            for province, total in sums.items()
-        }
+        """Province id -> its indicators (the engine's ``by_province``)."""
+        return indicators.by_province(
+            self.period, self.zone_province, {p.code: p.pk for p in self.scope.provinces}, self.zone_groups
+        )
 
     def province_codes(self, province_id: int) -> list[str]:
         return sorted(code for code, pk in self.zone_province.items() if pk == province_id)

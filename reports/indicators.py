@@ -186,6 +186,37 @@ def breakdown(
     return result
 
 
+def by_province(
+    period: Period, zone_province: dict[str, int], province_ids: dict[str, int], zone_groups: dict
+) -> dict[int, dict]:
+    """Province id -> its indicators, from one per-zone read of the installation: the zones'
+    additive parts summed per province (``zone_province``: zone code -> province id), as the
+    summary sums its rows; ``province_ids``: code -> id of the provinces wanted."""
+    sums: dict[int, dict] = {}
+    for row in _rows(period, None, by="zone"):
+        province = zone_province.get(row["group"])
+        if province is None:
+            continue  # outside every zone: in no province
+        total = sums.setdefault(province, {})
+        for name in aggregates.SUM_COLUMNS:
+            if row[name] is not None:
+                total[name] = total.get(name, 0) + row[name]
+    targets = {
+        province_ids[code]: value
+        for code, value in Target.objects.of_provinces(period.year).items()
+        if code in province_ids
+    }
+    return {
+        province: _indicators(
+            period,
+            total,
+            targets.get(province, {}),
+            collected_groups(sorted(c for c, pk in zone_province.items() if pk == province), zone_groups),
+        )
+        for province, total in sums.items()
+    }
+
+
 def _rows(period: Period, codes: list[str] | None, by: str | None, live: bool = False) -> list[dict]:
     """From the pre-aggregated summary when the period has one, else live; both give the same rows."""
     if not live and summary.summarized(period):
