@@ -9,7 +9,7 @@ then takes turns (export, COPY, export, COPY, ...) ``--repeat`` times, each in a
   enterprise of the latest period, the response read to its end and thrown away), as a browser gets it;
 - ``copy``: PostgreSQL's own ``COPY enterprises_enterprise TO STDOUT WITH (FORMAT csv)`` of the bare
   table, read the same way;
-- ``copy-query``: COPY of the query the export runs (``reports.rows.enterprise_rows`` for the same
+- ``copy-query``: COPY of the query the export runs (``reports.summary.enterprise_rows`` for the same
   period, its columns as they are), read the same way: what the figures' SQL costs by itself.
 
 It prints each one's rows per second (min / median / max), the ratio export / COPY pair by pair, and
@@ -118,7 +118,7 @@ def _export_query(cursor) -> str:
 
     from reports.enterprise_export import COLUMNS
     from reports.pages import period_choice
-    from reports.rows import enterprise_rows
+    from reports.summary import enterprise_rows
     from reports.tables import TIEBREAK
 
     request = RequestFactory().get("/enterprises/export.csv")

@@ -97,7 +97,7 @@ def worker(repeats: int) -> dict:
 
     from core.periods import Period
     from reports import aggregates, enterprise_export, indicators
-    from reports.rows import enterprise_rows
+    from reports.summary import enterprise_rows
     from zones.models import Zone
 
     admin, _created = User.objects.get_or_create(username="bench-admin")

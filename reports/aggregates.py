@@ -6,6 +6,7 @@ keys, and ``reports.summary`` stores them per zone, ownership and size band.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,11 +15,14 @@ from django.db import connections, router
 from core.periods import Period
 from enterprises.models import NON_STATE_OWNERSHIPS, Enterprise
 from reports.rows import Scope, rows_sql
+from zones.models import Zone
 
 SIZE_THRESHOLD = 20
 SIZE_20PLUS = "20plus"
 SIZE_UNDER_20 = "under_20"
-GROUPINGS = ("zone", "ownership", "size_band", "zone_size_band")
+# Where the rows come from: a function of (period, scope) giving SQL and its parameters.
+RowSource = Callable[[Period, Scope], tuple[str, list]]
+GROUPINGS = ("zone", "ownership", "size_band", "zone_size_band")  # breakdown's; also "province"
 
 _SIZE_BAND_SQL = (
     f"CASE WHEN e.workers IS NULL THEN NULL WHEN e.workers >= {SIZE_THRESHOLD} THEN '{SIZE_20PLUS}' "
@@ -27,6 +31,7 @@ _SIZE_BAND_SQL = (
 # The columns each grouping groups by; a group's key is the tuple of their values (one: the value).
 GROUP_COLUMNS = {
     "zone": {"zone": "e.zone_code"},
+    "province": {"province": f"(SELECT province_id FROM {Zone._meta.db_table} WHERE id = e.zone_id)"},
     "ownership": {"ownership": "e.ownership"},
     "size_band": {"size_band": _SIZE_BAND_SQL},
     "zone_size_band": {"zone": "e.zone_code", "size_band": _SIZE_BAND_SQL},
@@ -101,24 +106,29 @@ FIGURES = {
 SUM_COLUMNS = (*COUNTS, *FIGURES, *(f"{name}_n" for name in FIGURES))
 
 
-def aggregate(period: Period, scope: Scope | None = None, by: str | None = None) -> list[dict]:
-    """The sums over the scope's rows, one dict per group (``group``: its key), live from the tables.
+def aggregate(
+    period: Period, scope: Scope | None = None, by: str | None = None, source: RowSource = rows_sql
+) -> list[dict]:
+    """The sums over the scope's rows, one dict per group (``group``: its key), live from the tables
+    (or from the rows ``source`` gives: the summary sums its stored rows).
 
     Without a grouping there is always one dict (all zeros and ``None`` for an empty scope).
     """
-    rows = aggregate_periods([period], scope, by)
+    rows = aggregate_periods([period], scope, by, source)
     for row in rows:
         del row["period"]
     return rows
 
 
-def aggregate_periods(periods: list[Period], scope: Scope | None = None, by: str | None = None) -> list[dict]:
+def aggregate_periods(
+    periods: list[Period], scope: Scope | None = None, by: str | None = None, source: RowSource = rows_sql
+) -> list[dict]:
     """``aggregate`` for several periods in one statement, each row with its ``period`` (a string):
     what the summary's upkeep reads before and after a write."""
     group = GROUP_COLUMNS[by] if by else {}
     parts, params = [], []
     for period in periods:
-        sql, part_params = _select(period, scope or Scope(), group)
+        sql, part_params = _select(period, scope or Scope(), group, source)
         parts.append(sql)
         params += part_params
     if not parts:
@@ -140,8 +150,8 @@ def aggregate_periods(periods: list[Period], scope: Scope | None = None, by: str
     return rows
 
 
-def _select(period: Period, scope: Scope, group: dict) -> tuple[str, list]:
-    inner_sql, params = rows_sql(period, scope)
+def _select(period: Period, scope: Scope, group: dict, source: RowSource) -> tuple[str, list]:
+    inner_sql, params = source(period, scope)
     columns = [f"'{period}' AS period"]  # a period's code: digits and Q/S only (core.periods)
     columns += [
         f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}" for name, condition in COUNTS.items()

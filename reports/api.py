@@ -21,7 +21,7 @@ from core.periods import Period
 from enterprises.access import visible
 from enterprises.models import Return
 from reports import contract, indicators
-from reports.rows import enterprise_rows
+from reports.summary import enterprise_rows
 from zones.access import can_see_enterprises, province_zones
 from zones.models import ApiToken, Zone
 from zones.roles import role_of

@@ -290,7 +290,11 @@ class Dashboard(PeopleCharts):
         )
 
     def province_codes(self, province_id: int) -> list[str]:
-        return sorted(code for code, pk in self.zone_province.items() if pk == province_id)
+        if not hasattr(self, "_province_codes"):
+            self._province_codes = {}
+            for code, pk in sorted(self.zone_province.items()):
+                self._province_codes.setdefault(pk, []).append(code)
+        return self._province_codes.get(province_id, [])
 
     def _at_most(self, groups: list, total: dict, filters: dict) -> list:
         """At most ``MAX_BARS`` groups: the largest, and one for the others."""

@@ -19,7 +19,8 @@ from reports import enterprise_export as export
 from reports.filters import EnterpriseFilter
 from reports.models import ExportKind, ExportLog
 from reports.pages import period_choice
-from reports.rows import enterprise_rows, lifetime_flows
+from reports.rows import lifetime_flows
+from reports.summary import enterprise_rows
 from reports.tables import TIEBREAK, EnterpriseTable
 from zones.access import can_edit_zone, role_required
 

@@ -189,31 +189,27 @@ def breakdown(
 def by_province(
     period: Period, zone_province: dict[str, int], province_ids: dict[str, int], zone_groups: dict
 ) -> dict[int, dict]:
-    """Province id -> its indicators, from one per-zone read of the installation: the zones'
-    additive parts summed per province (``zone_province``: zone code -> province id), as the
-    summary sums its rows; ``province_ids``: code -> id of the provinces wanted."""
-    sums: dict[int, dict] = {}
-    for row in _rows(period, None, by="zone"):
-        province = zone_province.get(row["group"])
-        if province is None:
-            continue  # outside every zone: in no province
-        total = sums.setdefault(province, {})
-        for name in aggregates.SUM_COLUMNS:
-            if row[name] is not None:
-                total[name] = total.get(name, 0) + row[name]
+    """Province id -> its indicators, from one read grouped by province in the database
+    (``zone_province``: zone code -> province id; ``province_ids``: code -> id of the provinces
+    wanted, for their targets)."""
     targets = {
         province_ids[code]: value
         for code, value in Target.objects.of_provinces(period.year).items()
         if code in province_ids
     }
+    codes_of: dict[int, list[str]] = {}
+    for code, province in sorted(zone_province.items()):
+        codes_of.setdefault(province, []).append(code)
     return {
-        province: _indicators(
+        row["group"]: _indicators(
             period,
-            total,
-            targets.get(province, {}),
-            collected_groups(sorted(c for c, pk in zone_province.items() if pk == province), zone_groups),
+            row,
+            targets.get(row["group"], {}),
+            collected_groups(codes_of.get(row["group"], []), zone_groups),
         )
-        for province, total in sums.items()
+        for row in _rows(period, None, by="province")
+        # Outside every zone (no province), and groups emptied by later writes, as ``breakdown``.
+        if row["group"] is not None and any(row[name] for name in aggregates.SUM_COLUMNS)
     }
 
 

@@ -31,7 +31,7 @@ from membership.models import (
 )
 from reports import return_checks
 from reports.models import FlagReview
-from reports.rows import enterprise_rows
+from reports.summary import enterprise_rows
 from zones.models import OUTSIDE_ZONES as OUTSIDE
 
 COMMITTEE_BELOW_30 = "committee_below_30"

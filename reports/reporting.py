@@ -24,7 +24,7 @@ from enterprises.models import Enterprise, PeriodLock, Return
 from enterprises.services import period_close, period_reopen
 from reports import deadlines, indicators, reporting_mail
 from reports.models import ReportingStatus, ZonePeriod
-from reports.rows import enterprise_rows
+from reports.summary import enterprise_rows
 from zones.access import can_edit_zone
 from zones.models import OUTSIDE_ZONES, Province, ReportingFrequency, Zone
 from zones.roles import is_administrator

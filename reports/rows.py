@@ -258,13 +258,17 @@ def _positional(sql: str, params: dict) -> tuple[str, list]:
 
 
 def enterprise_rows(period: Period, codes=None, *, operating_only: bool = True):
-    """``Enterprise`` objects of the scope, annotated with their row's columns: the operating ones, or
-    with ``operating_only=False`` also those that closed but bring flows or a change to the period.
-
-    A queryset (filter, order, paginate, count as usual); the rows come from ``rows_sql`` joined as a
-    common table expression, so the table and the dashboard count the same enterprises the same way.
-    """
+    """``Enterprise`` objects of the scope, annotated with their row's columns, computed live: the
+    operating ones, or with ``operating_only=False`` also those that closed but bring flows or a change
+    to the period. (Pages read ``summary.enterprise_rows``: the stored rows when there are some.)"""
     sql, params = rows_sql(period, Scope(codes=None if codes is None else tuple(codes)))
+    return rows_queryset(sql, params, operating_only=operating_only)
+
+
+def rows_queryset(sql: str, params: list, *, operating_only: bool = True):
+    """Rows given as SQL (``rows_sql``'s columns) as a queryset of ``Enterprise`` objects annotated
+    with them: filter, order, paginate and count as usual, joined as a common table expression, so
+    the table and the dashboard count the same enterprises the same way."""
     cte = CTE(raw_cte_sql(sql, params, COLUMNS), name="enterprise_figures")
     joined = cte.join(Enterprise.objects.order_by(), id=cte.col.id)
     # id, zone_id and ownership are the enterprise's own fields.

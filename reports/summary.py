@@ -23,8 +23,8 @@ from django.db.models import Q
 from core.periods import Period, all_periods_of_year
 from enterprises.models import Return
 from reports import aggregates
-from reports.models import SUMMARY_FIGURES, CoverageSummary, SummarizedPeriod
-from reports.rows import Scope
+from reports.models import SUMMARY_FIGURES, CoverageSummary, EnterpriseFigures, SummarizedPeriod
+from reports.rows import COLUMNS, Scope, rows_queryset, rows_sql
 from zones.models import Zone
 
 OUTSIDE_ZONES = 0  # zone_key of enterprises outside every zone
@@ -62,9 +62,11 @@ def wanted() -> set[Period]:
 
 @transaction.atomic
 def build(period: Period) -> int:
-    """(Re)build every summary row of one period from the live computation; returns the row count."""
+    """(Re)build one period from the live computation: its enterprises' stored rows, then the summary
+    rows summed from them; returns the summary row count."""
     CoverageSummary.objects.filter(period=str(period)).delete()
-    rows = aggregates.aggregate(period, Scope(), "summary")
+    store([period], Scope())
+    rows = aggregates.aggregate(period, Scope(), "summary", source=stored_rows_sql)
     CoverageSummary.objects.bulk_create([_summary_row(str(period), row) for row in rows], batch_size=2000)
     SummarizedPeriod.objects.update_or_create(period=str(period))
     return len(rows)
@@ -73,9 +75,11 @@ def build(period: Period) -> int:
 @transaction.atomic
 def build_zone(zone_id: int | None, periods: Iterable[Period]) -> None:
     """Rebuild one zone's rows (a zone's settings decide what its rows count)."""
+    scope = Scope(zone_id=zone_id or OUTSIDE_ZONES)
     for period in periods:
         CoverageSummary.objects.filter(period=str(period), zone_key=zone_id or OUTSIDE_ZONES).delete()
-        rows = aggregates.aggregate(period, Scope(zone_id=zone_id or OUTSIDE_ZONES), "summary")
+        store([period], scope)
+        rows = aggregates.aggregate(period, scope, "summary", source=stored_rows_sql)
         CoverageSummary.objects.bulk_create([_summary_row(str(period), row) for row in rows])
 
 
@@ -114,15 +118,93 @@ def _summary_row(period: str, row: dict) -> CoverageSummary:
     )
 
 
+# --- each enterprise's stored row ------------------------------------------------------------------
+
+# The stored columns, in ``rows.COLUMNS``' order (the row's id is the enterprise's).
+_STORED = [name for name in COLUMNS if name != "id"]
+_FIGURES_TABLE = EnterpriseFigures._meta.db_table
+
+
+def _scope_sql(scope: Scope) -> tuple[str, list]:
+    """The scope as a condition on stored rows."""
+    sql, params = "", []
+    if scope.codes is not None:
+        sql += f" AND zone_code IN ({', '.join(['%s'] * len(scope.codes)) or 'NULL'})"
+        params += list(scope.codes)
+    if scope.zone_id is not None:
+        sql += " AND zone_id = %s" if scope.zone_id else " AND zone_id IS NULL"
+        params += [scope.zone_id] if scope.zone_id else []
+    if scope.enterprise_ids is not None:
+        # Integers from our own rows, inline: a write may touch thousands of enterprises.
+        sql += f" AND enterprise_id IN ({', '.join(str(int(pk)) for pk in scope.enterprise_ids) or 'NULL'})"
+    return sql, params
+
+
+def stored_rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
+    """``rows.rows_sql`` of a summarized period, read from the stored rows (same columns, same rows)."""
+    condition, params = _scope_sql(scope or Scope())
+    sql = f"SELECT enterprise_id AS id, {', '.join(_STORED)} FROM {_FIGURES_TABLE} WHERE period = %s"  # noqa: S608
+    return sql + condition, [str(period), *params]
+
+
+def store(periods: list[Period], scope: Scope) -> None:
+    """Replace the stored rows of the scope's enterprises for these periods with the live ones (two
+    statements, whatever the number of periods)."""
+    if not periods:
+        return
+    condition, params = _scope_sql(scope)
+    marks = ", ".join(["%s"] * len(periods))
+    selects, select_params = [], []
+    for period in periods:
+        sql, part_params = rows_sql(period, scope)
+        # A period's code is digits and Q/S only (core.periods): written inline.
+        selects.append(f"SELECT '{period}', r.id, {', '.join(f'r.{c}' for c in _STORED)} FROM ({sql}) r")  # noqa: S608
+        select_params += part_params
+    with connections[router.db_for_write(EnterpriseFigures)].cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {_FIGURES_TABLE} WHERE period IN ({marks}){condition}",  # noqa: S608
+            [*(str(p) for p in periods), *params],
+        )
+        cursor.execute(
+            f"INSERT INTO {_FIGURES_TABLE} (period, enterprise_id, {', '.join(_STORED)}) "  # noqa: S608
+            + " UNION ALL ".join(selects),
+            select_params,
+        )
+
+
+def stored_differences(period: Period, limit: int = 20) -> list[int]:
+    """The enterprises whose stored row of the period differs from the live one (at most ``limit``):
+    what ``rebuild_summaries --check`` reports."""
+    live, live_params = rows_sql(period, Scope())
+    stored, stored_params = stored_rows_sql(period)
+    sql = (
+        f"SELECT id FROM (SELECT * FROM ({live}) a EXCEPT SELECT * FROM ({stored}) b) x "  # noqa: S608
+        f"UNION SELECT id FROM (SELECT * FROM ({stored}) c EXCEPT SELECT * FROM ({live}) d) y "
+        f"ORDER BY id LIMIT {int(limit)}"
+    )
+    with connections[router.db_for_read(EnterpriseFigures)].cursor() as cursor:
+        cursor.execute(sql, [*live_params, *stored_params, *stored_params, *live_params])
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def enterprise_rows(period: Period, codes=None, *, operating_only: bool = True):
+    """``rows.enterprise_rows``, read from the stored rows when the period is summarized: the table,
+    its filters and exports count and sort a million enterprises without computing a row."""
+    scope = Scope(codes=None if codes is None else tuple(codes))
+    sql, params = stored_rows_sql(period, scope) if summarized(period) else rows_sql(period, scope)
+    return rows_queryset(sql, params, operating_only=operating_only)
+
+
 # --- keeping it exact on every write ------------------------------------------------------------
 
 
 def figures_of(enterprise_ids: Iterable[int], periods: list[Period]) -> dict[tuple, dict]:
-    """These enterprises' part of each summary row of these periods (one query)."""
+    """These enterprises' part of each summary row of these periods, from their stored rows (one
+    query)."""
     ids = tuple(sorted(set(enterprise_ids)))
     if not ids or not periods:
         return {}
-    rows = aggregates.aggregate_periods(periods, Scope(enterprise_ids=ids), "summary")
+    rows = aggregates.aggregate_periods(periods, Scope(enterprise_ids=ids), "summary", source=stored_rows_sql)
     return {_key(row["period"], row): row for row in rows}
 
 
@@ -158,7 +240,8 @@ class Upkeep:
         if self.whole or len(ids) > WHOLE_PERIODS_FROM:
             for period in self.periods:
                 build(period)
-        else:
+        elif ids:
+            store(self.periods, Scope(enterprise_ids=tuple(sorted(ids))))
             apply(self.before, figures_of(ids, self.periods))
         if self.years:
             if written_periods is None:
@@ -210,6 +293,7 @@ def apply(before: dict[tuple, dict], after: dict[tuple, dict]) -> None:
 _GROUP_SQL = {
     None: [],
     "zone": ["z.code"],
+    "province": ["z.province_id"],
     "ownership": ["s.ownership"],
     "size_band": ["s.size_band"],
     "zone_size_band": ["z.code", "s.size_band"],

@@ -150,12 +150,14 @@ CEILINGS = {
     "industrial zones": 39,
     # the zone and its access check, size-band breakdown, its table's count and page, all zones.
     "a zone and its table": 39,
-    # periods with data, the filter's zones, the count, the page, the user's permissions (export link).
-    "enterprise table": 11,
-    "filtered enterprise table": 11,
-    # access, periods, returns, organizations and their levels, unions, attachment, period row, totals,
-    # whether the user may edit its zone, and its audit trail (history records of each kind, users).
-    "enterprise page": 19,
+    # periods with data, the filter's zones, is the period summarized (stored rows)?, the count, the
+    # page, the user's permissions (export link).
+    "enterprise table": 12,
+    "filtered enterprise table": 12,
+    # access, periods, returns, organizations and their levels, unions, attachment, period row (is the
+    # period summarized?, its stored row), totals, whether the user may edit its zone, and its audit
+    # trail (history records of each kind, users).
+    "enterprise page": 20,
     # the page of organizations and their count.
     "organization list": 7,
     # access, levels, attached enterprises, member returns.

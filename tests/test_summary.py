@@ -5,7 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,7 +14,7 @@ from core.periods import Period
 from enterprises.models import Enterprise, Ownership, Return
 from membership.models import GrassrootsUnion, PartyOrganization
 from reports import aggregates, demo, indicators, summary
-from reports.models import CoverageSummary
+from reports.models import CoverageSummary, EnterpriseFigures
 from reports.rows import enterprise_rows
 from tests import factories as f
 
@@ -55,6 +55,18 @@ def assert_summary_equals_live(periods=PERIODS):
         for by in aggregates.GROUPINGS:
             expected = indicators.breakdown(period, by, live=True)
             assert indicators.breakdown(period, by) == expected, (period, by)
+        stored_provinces = by_group(summary.aggregate(period, None, "province"))
+        live_provinces = by_group(aggregates.aggregate(period, None, "province"))
+        assert stored_provinces == live_provinces, (period, stored_provinces, live_provinces)
+        # Each enterprise's stored row (what the enterprise table reads) is its live row.
+        assert summary.stored_differences(period) == [], period
+
+
+def by_group(rows):
+    """Aggregate rows keyed by group, their figures as plain numbers (0 for nothing reported, as the
+    summary stores them); groups with nothing in them left out (the summary keeps emptied groups)."""
+    rows = [row for row in rows if any(row[name] for name in aggregates.SUM_COLUMNS)]
+    return {row["group"]: {k: v or 0 for k, v in row.items() if k != "group"} for row in rows}
 
 
 def test_the_demo_from_the_summary_equals_live():
@@ -205,3 +217,36 @@ def test_summary_equals_live_on_random_data_and_edits(specs, changes):
             _edit(*change)
         assert_summary_equals_live()
         transaction.set_rollback(True)
+
+
+def test_the_enterprise_table_reads_each_enterprises_stored_row_and_the_check_proves_it_exact():
+    demo.seed()
+    period = Period.parse("2024S1")
+    stored = summary.enterprise_rows(period).order_by("pk")
+    computed = enterprise_rows(period).order_by("pk")
+    columns = ["pk", "zone_code", "workers", "party_members", "has_party_org", "has_union", "reported"]
+    assert list(stored.values_list(*columns)) == list(computed.values_list(*columns))
+
+    drifted = stored.filter(workers__gte=20).first()
+    EnterpriseFigures.objects.filter(period="2024S1", enterprise=drifted).update(workers=1)
+    # The table shows what is stored: proof that it reads no live row ...
+    assert summary.enterprise_rows(period).get(pk=drifted.pk).workers == 1
+    # ... and the check names the enterprise whose stored row drifted.
+    with pytest.raises(CommandError, match="figures differ"):
+        call_command("rebuild_summaries", "--check", stdout=(out := io.StringIO()))
+    assert f"2024S1 enterprise {drifted.pk}: stored row differs from live" in out.getvalue()
+
+    call_command("rebuild_summaries", "--period", "2024S1", stdout=io.StringIO())
+    assert summary.enterprise_rows(period).get(pk=drifted.pk).workers == drifted.workers
+    assert summary.stored_differences(period) == []
+
+
+def test_provinces_summed_from_the_summary_equal_live():
+    demo.seed()
+    for period in (Period.parse("2024"), Period.parse("2024S1")):
+        rows = by_group(summary.aggregate(period, None, "province"))
+        assert rows == by_group(aggregates.aggregate(period, None, "province"))
+        outside = indicators.breakdown(period, "zone")[None]["enterprises"]
+        assert rows[None]["enterprises"] == outside == 10
+        in_provinces = sum(row["enterprises"] for group, row in rows.items() if group is not None)
+        assert in_provinces == indicators.compute(period)["enterprises"] - outside

@@ -33,7 +33,8 @@ class Command(BaseCommand):
         )
 
     def _check(self, periods):
-        """Every period, for the installation and each zone: summary against live."""
+        """Every period, for the installation and each zone: summary against live; and each
+        enterprise's stored row against its live row."""
         differences = []
         for period in periods:
             if not summary.summarized(period):
@@ -47,6 +48,10 @@ class Command(BaseCommand):
             scopes += [
                 (zone or "outside zones", by_zone.get(zone), live_by_zone.get(zone))
                 for zone in {*by_zone, *live_by_zone}
+            ]
+            differences += [
+                f"{period} enterprise {pk}: stored row differs from live"
+                for pk in summary.stored_differences(period)
             ]
             for scope, stored, live in scopes:
                 stored, live = stored or {}, live or {}
