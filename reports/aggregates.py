@@ -31,7 +31,7 @@ _SIZE_BAND_SQL = (
 # The columns each grouping groups by; a group's key is the tuple of their values (one: the value).
 GROUP_COLUMNS = {
     "zone": {"zone": "e.zone_code"},
-    "province": {"province": f"(SELECT province_id FROM {Zone._meta.db_table} WHERE id = e.zone_id)"},
+    "province": {"province": f"(SELECT province_id FROM {Zone._meta.db_table} WHERE id = e.zone_id)"},  # noqa: S608
     "ownership": {"ownership": "e.ownership"},
     "size_band": {"size_band": _SIZE_BAND_SQL},
     "zone_size_band": {"zone": "e.zone_code", "size_band": _SIZE_BAND_SQL},

@@ -189,6 +189,31 @@ for _name in SUMMARY_FIGURES:
     CoverageSummary.add_to_class(_name, models.BigIntegerField(default=0))
 
 
+class ProvinceSummary(models.Model):
+    """The summary rolled up to provinces: the same parts per province, period, ownership and size
+    band (``province_key`` 0: enterprises outside every zone). The national page sums these few rows
+    instead of every zone's, so its cost does not grow with the zones."""
+
+    province_key = models.BigIntegerField()
+    period = models.CharField(max_length=6)
+    ownership = models.CharField(max_length=20)
+    size_band = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "province_key", "ownership", "size_band"], name="unique_province_group_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.province_key} {self.ownership} {self.size_band}"
+
+
+for _name in SUMMARY_FIGURES:
+    ProvinceSummary.add_to_class(_name, models.BigIntegerField(default=0))
+
+
 class EnterpriseFigures(models.Model):
     """One enterprise's row of ``reports.rows`` for one summarized period, kept exact by the same
     upkeep as the summary: what the enterprise table sorts, filters and counts without computing

@@ -120,7 +120,9 @@ def after_bulk_write(sender, change, **kwargs):
 @receiver(pre_save, sender=Zone)
 def remember_zone_groups(sender, instance, **kwargs):
     instance._summary_groups = (
-        Zone.objects.filter(pk=instance.pk).values_list("collects_party", "collects_union").first()
+        Zone.objects.filter(pk=instance.pk)
+        .values_list("collects_party", "collects_union", "province_id")
+        .first()
         if instance.pk
         else None
     )
@@ -128,7 +130,12 @@ def remember_zone_groups(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Zone)
 def zone_groups_changed(sender, instance, created, **kwargs):
-    """Which groups a zone collects decides what its summary rows count: rebuild them all."""
+    """Which groups a zone collects decides what its summary rows count: rebuild them all; its
+    province, which province rows they add to: roll them up again."""
     before = getattr(instance, "_summary_groups", None)
-    if before is not None and before != (instance.collects_party, instance.collects_union):
+    if before is None:
+        return
+    if before[:2] != (instance.collects_party, instance.collects_union):
         summary.build_zone(instance.pk, summary.summarized_periods())
+    elif before[2] != instance.province_id:
+        summary.roll_up(summary.summarized_periods())

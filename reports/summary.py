@@ -23,7 +23,13 @@ from django.db.models import Q
 from core.periods import Period, all_periods_of_year
 from enterprises.models import Return
 from reports import aggregates
-from reports.models import SUMMARY_FIGURES, CoverageSummary, EnterpriseFigures, SummarizedPeriod
+from reports.models import (
+    SUMMARY_FIGURES,
+    CoverageSummary,
+    EnterpriseFigures,
+    ProvinceSummary,
+    SummarizedPeriod,
+)
 from reports.rows import COLUMNS, Scope, rows_queryset, rows_sql
 from zones.models import Zone
 
@@ -68,6 +74,7 @@ def build(period: Period) -> int:
     store([period], Scope())
     rows = aggregates.aggregate(period, Scope(), "summary", source=stored_rows_sql)
     CoverageSummary.objects.bulk_create([_summary_row(str(period), row) for row in rows], batch_size=2000)
+    roll_up([period])
     SummarizedPeriod.objects.update_or_create(period=str(period))
     return len(rows)
 
@@ -81,6 +88,31 @@ def build_zone(zone_id: int | None, periods: Iterable[Period]) -> None:
         store([period], scope)
         rows = aggregates.aggregate(period, scope, "summary", source=stored_rows_sql)
         CoverageSummary.objects.bulk_create([_summary_row(str(period), row) for row in rows])
+    roll_up(periods)
+
+
+_ZONE_SUMS = ", ".join(f"SUM(s.{name})" for name in SUMMARY_FIGURES)
+
+
+@transaction.atomic
+def roll_up(periods: Iterable[Period]) -> None:
+    """Rebuild the province rows of these periods from the zone rows (a period built, a zone's
+    settings or province changed)."""
+    periods = [str(p) for p in periods]
+    if not periods:
+        return
+    ProvinceSummary.objects.filter(period__in=periods).delete()
+    marks = ", ".join(["%s"] * len(periods))
+    province = "COALESCE(z.province_id, 0)"
+    with connections[router.db_for_write(ProvinceSummary)].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ProvinceSummary._meta.db_table} "  # noqa: S608 - our own tables and columns
+            f"(period, province_key, ownership, size_band, {', '.join(SUMMARY_FIGURES)}) "
+            f"SELECT s.period, {province}, s.ownership, s.size_band, {_ZONE_SUMS} "
+            f"FROM {CoverageSummary._meta.db_table} s LEFT JOIN {Zone._meta.db_table} z ON z.id = s.zone_id "
+            f"WHERE s.period IN ({marks}) GROUP BY s.period, {province}, s.ownership, s.size_band",
+            periods,
+        )
 
 
 def rebuild(periods: Iterable[Period] | None = None) -> dict[str, int]:
@@ -259,8 +291,9 @@ def _periods_written(enterprise_ids: set[int] | None, years: set[int]) -> set[st
 
 
 def apply(before: dict[tuple, dict], after: dict[tuple, dict]) -> None:
-    """Add ``after - before`` to the summary rows, creating the groups that are new. The rows are
-    locked while they are read and written, so concurrent writes add up instead of overwriting."""
+    """Add ``after - before`` to the summary rows and their provinces' rows, creating the groups that
+    are new. The rows are locked while they are read and written, so concurrent writes add up instead
+    of overwriting."""
     deltas = {}
     for key in before.keys() | after.keys():
         old, new = before.get(key, {}), after.get(key, {})
@@ -269,21 +302,38 @@ def apply(before: dict[tuple, dict], after: dict[tuple, dict]) -> None:
             deltas[key] = delta
     if not deltas:
         return
-    CoverageSummary.objects.bulk_create(
-        [
-            CoverageSummary(period=p, zone_key=z, zone_id=z or None, ownership=o, size_band=b)
-            for p, z, o, b in deltas
-        ],
-        ignore_conflicts=True,
-    )
+    _add(CoverageSummary, "zone_key", deltas)
+    provinces = dict(Zone.objects.filter(pk__in={key[1] for key in deltas}).values_list("pk", "province_id"))
+    by_province: dict[tuple, dict] = {}
+    for (period, zone_key, ownership, size_band), delta in deltas.items():
+        total = by_province.setdefault(
+            (period, provinces.get(zone_key) or OUTSIDE_ZONES, ownership, size_band),
+            dict.fromkeys(SUMMARY_FIGURES, 0),
+        )
+        for name, value in delta.items():
+            total[name] += value
+    _add(ProvinceSummary, "province_key", {k: v for k, v in by_province.items() if any(v.values())})
+
+
+def _add(model, key_field: str, deltas: dict[tuple, dict]) -> None:
+    """Add each delta to its (period, key, ownership, band) row of ``model``, locked."""
+    if not deltas:
+        return
+
+    def new(period, key, ownership, size_band):
+        extra = {"zone_id": key or None} if model is CoverageSummary else {}
+        return model(period=period, ownership=ownership, size_band=size_band, **{key_field: key}, **extra)
+
+    model.objects.bulk_create([new(*key) for key in deltas], ignore_conflicts=True)
     match = Q()
-    for period, zone_key, ownership, size_band in deltas:
-        match |= Q(period=period, zone_key=zone_key, ownership=ownership, size_band=size_band)
-    rows = list(CoverageSummary.objects.select_for_update().filter(match).order_by("pk"))
+    for period, key, ownership, size_band in deltas:
+        match |= Q(period=period, ownership=ownership, size_band=size_band, **{key_field: key})
+    rows = list(model.objects.select_for_update().filter(match).order_by("pk"))
     for row in rows:
-        for name, value in deltas[(row.period, row.zone_key, row.ownership, row.size_band)].items():
+        key = (row.period, getattr(row, key_field), row.ownership, row.size_band)
+        for name, value in deltas[key].items():
             setattr(row, name, getattr(row, name) + value)
-    CoverageSummary.objects.bulk_update(rows, SUMMARY_FIGURES)
+    model.objects.bulk_update(rows, SUMMARY_FIGURES)
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -298,16 +348,30 @@ _GROUP_SQL = {
     "size_band": ["s.size_band"],
     "zone_size_band": ["z.code", "s.size_band"],
 }
+# The groupings of the whole installation that the province rows answer (a few rows per province
+# instead of a few per zone).
+_PROVINCE_GROUP_SQL = {
+    None: [],
+    "province": ["NULLIF(s.province_key, 0)"],
+    "ownership": ["s.ownership"],
+    "size_band": ["s.size_band"],
+}
 _SUMS = ", ".join(f"SUM(s.{name})" for name in SUMMARY_FIGURES)
 
 
 def aggregate(period: Period, codes: list[str] | None, by: str | None) -> list[dict]:
-    """The same rows as the live ``aggregates.aggregate``, summed from the summary."""
-    keys = _GROUP_SQL[by]
-    sql = (
-        f"SELECT {', '.join([*keys, _SUMS])} FROM {CoverageSummary._meta.db_table} s "  # noqa: S608
-        f"LEFT JOIN {Zone._meta.db_table} z ON z.id = s.zone_id WHERE s.period = %s"
-    )
+    """The same rows as the live ``aggregates.aggregate``, summed from the summary (from the province
+    rows for the whole installation when the grouping allows)."""
+    if codes is None and by in _PROVINCE_GROUP_SQL:
+        keys = _PROVINCE_GROUP_SQL[by]
+        table = ProvinceSummary._meta.db_table
+        sql = f"SELECT {', '.join([*keys, _SUMS])} FROM {table} s WHERE s.period = %s"  # noqa: S608
+    else:
+        keys = _GROUP_SQL[by]
+        sql = (
+            f"SELECT {', '.join([*keys, _SUMS])} FROM {CoverageSummary._meta.db_table} s "  # noqa: S608
+            f"LEFT JOIN {Zone._meta.db_table} z ON z.id = s.zone_id WHERE s.period = %s"
+        )
     params = [str(period)]
     if codes is not None:
         sql += f" AND z.code IN ({', '.join(['%s'] * len(codes)) or 'NULL'})"

@@ -7,10 +7,11 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from core.periods import Period
 from reports import indicators, summary
-from reports.models import CoverageSummary
+from reports.models import CoverageSummary, ProvinceSummary
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,9 @@ def test_rebuild_check_reports_drift_and_exits_non_zero(summarized):
     call_command("rebuild_summaries", "--check", stdout=out)
     assert "equals the live figures" in out.getvalue()
     CoverageSummary.objects.filter(period="2024", zone__code="BDH", enterprises=1).update(enterprises=99)
+    # The installation's figures are read from the rows rolled up to provinces: drift there too.
+    rolled_up = ProvinceSummary.objects.filter(period="2024", enterprises__gte=1).order_by("pk")[0]
+    ProvinceSummary.objects.filter(pk=rolled_up.pk).update(enterprises=F("enterprises") + 98)
     out = io.StringIO()
     with pytest.raises(CommandError, match="differ between the summary and the live computation"):
         call_command("rebuild_summaries", "--check", stdout=out)

@@ -145,6 +145,22 @@ def test_zone_settings_and_deadlines(data):
     assert_summary_equals_live()
 
 
+def test_moving_a_zone_to_another_province(data):
+    from zones.models import Province
+
+    other = Province.objects.create(code="yen-bai", name="Yên Bái")
+    dpm = Zone.objects.get(code="DPM")
+    dpm.province = other
+    dpm.save()
+    period = Period.parse("2024S1")
+    by_province = summary.aggregate(period, None, "province")
+    assert {row["group"]: row["enterprises"] for row in by_province if row["enterprises"]} == {
+        data["bdh"].zone.province_id: 1,
+        other.pk: 1,
+    }
+    assert_summary_equals_live()
+
+
 def test_the_bulk_loaders_leave_every_period_summarized():
     call_command(
         "generate_synthetic", "--enterprises", "60", "--zones", "4", "--seed", "3", stdout=io.StringIO()
