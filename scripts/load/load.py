@@ -2,7 +2,8 @@
 (deploy/gunicorn.conf.py, production settings) and PostgreSQL, all on loopback. `make load` runs it.
 
 It makes a database of its own on the PostgreSQL server of DATABASE_URL (scripts/with-postgres.sh
-starts a throw-away one), migrates it, loads the demo data set, adds the users, collects the static
+starts a throw-away one), migrates it, loads the demo data set (or
+generate_synthetic's, ``--enterprises N``), adds the users, collects the static
 files as a release would, starts gunicorn on a free loopback port, logs every user in through the
 login form, and then lets them browse: each user opens a page, waits a random think time (mean
 THINK seconds; 0 for none), opens the next. It stops by itself after DURATION seconds (or
@@ -10,7 +11,7 @@ MAX_REQUESTS requests), prints throughput, latency percentiles and errors (any a
 one), drops its database and exits 1 if there was any error. Only loopback addresses are used.
 
     scripts/load/run.sh [--users 50] [--duration 60] [--think 1.0] [--max-requests 100000]
-                        [--workers N] [--threads N]
+                        [--workers N] [--threads N] [--enterprises N]
 """
 
 from __future__ import annotations
@@ -39,13 +40,14 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "load-test password 42"  # noqa: S105 - the load test's own throw-away users
 SECRET_KEY = "load-test-only-" + "s" * 50
 PERIODS = ["2024", "2024S1", "2023"]
-ZONES = ["BDH", "DPM", "TL", "BEZ"]
 
 
-def pages(rng: random.Random, enterprise_ids: list[int], organization_ids: list[int]) -> tuple[str, str]:
+def pages(
+    rng: random.Random, enterprise_ids: list[int], organization_ids: list[int], zones: list[str]
+) -> tuple[str, str]:
     """The next page a person opens: (kind, path). Dashboards and tables, as on a conference morning."""
     period = rng.choice(PERIODS)
-    zone = rng.choice(ZONES)
+    zone = rng.choice(zones)
     choices = [
         (20, "dashboard", f"/?period={period}"),
         (15, "zone dashboard", f"/zones/{zone}/?period={period}"),
@@ -108,7 +110,7 @@ for n in range({count}):
 """
 
 
-def ids(url: str, query: str) -> list[int]:
+def ids(url: str, query: str) -> list:
     conn = psycopg2.connect(url)
     with conn.cursor() as cursor:
         cursor.execute(query)
@@ -178,9 +180,9 @@ class User:
             raise RuntimeError(f"{self.username} could not log in: {status} {location}")
         return time.perf_counter() - started
 
-    def browse(self, until: float, think: float, limit: int, enterprise_ids, organization_ids) -> None:
+    def browse(self, until: float, think: float, limit: int, enterprise_ids, organization_ids, zones) -> None:
         while time.monotonic() < until and len(self.results) < limit:
-            kind, path = pages(self.rng, enterprise_ids, organization_ids)
+            kind, path = pages(self.rng, enterprise_ids, organization_ids, zones)
             started = time.perf_counter()
             try:
                 status, _location, _content = self.request("GET", path)
@@ -226,6 +228,9 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=100_000, help="stop after this many in all")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: deploy/gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--enterprises", type=int, help="browse generate_synthetic's data of this size instead of the demo's"
+    )
     args = parser.parse_args()
     server_url = os.environ.get("DATABASE_URL")
     if not server_url:
@@ -253,14 +258,18 @@ def main() -> int:
     admin(server_url, f'CREATE DATABASE "{name}"')
     server = None
     try:
-        print("set-up: migrate, demo data, summaries, users, collectstatic (about a minute)...", flush=True)
+        print("set-up: migrate, data, users, collectstatic (a minute for the demo)...", flush=True)
         manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "seed_demo")
-        manage(env, "rebuild_summaries")  # as after any bulk load (docs/deployment.md)
+        if args.enterprises:
+            # A national installation: nothing run between loading and browsing but the product itself.
+            manage(env, "generate_synthetic", "--enterprises", str(args.enterprises), "--seed", "7")
+        else:
+            manage(env, "seed_demo")
         manage(env, "shell", "-c", CREATE_USERS.format(count=args.users, password=PASSWORD))
         manage(env, "collectstatic", "--noinput", "-v0")
         enterprise_ids = ids(url, "SELECT id FROM enterprises_enterprise ORDER BY id")
         organization_ids = ids(url, "SELECT id FROM membership_partyorganization ORDER BY id")
+        zones = ids(url, "SELECT code FROM zones_zone ORDER BY code")
 
         port = free_port()
         log = (work / "gunicorn.log").open("wb")
@@ -297,7 +306,14 @@ def main() -> int:
         threads = [
             threading.Thread(
                 target=user.browse,
-                args=(until, args.think, args.max_requests // args.users, enterprise_ids, organization_ids),
+                args=(
+                    until,
+                    args.think,
+                    args.max_requests // args.users,
+                    enterprise_ids,
+                    organization_ids,
+                    zones,
+                ),
             )
             for user in users
         ]
