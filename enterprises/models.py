@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.parsing import ascii_digits
 from core.periods import Period, all_periods_of_year, validate_period
+from core.signals import delete_in_one_change
 from core.text import fold
 from zones.models import FigureGroup, Zone
 
@@ -87,6 +88,9 @@ class EnterpriseQuerySet(models.QuerySet):
             Q(established_on__isnull=True) | Q(established_on__lte=period.end),
             Q(closed_on__isnull=True) | Q(closed_on__gt=period.end),
         )
+
+    def delete(self):
+        return delete_in_one_change(self, enterprise_ids=set(self.values_list("pk", flat=True)), since_year=0)
 
     def search(self, text: str):
         """Name or tax code, ignoring case and Vietnamese diacritics."""
@@ -191,6 +195,14 @@ class PeriodicReturn(models.Model):
 
 
 class ReturnQuerySet(models.QuerySet):
+    def delete(self):
+        places = set(self.order_by().values_list("enterprise_id", "period").distinct())
+        return delete_in_one_change(
+            self,
+            enterprise_ids={enterprise for enterprise, _period in places},
+            years={int(period[:4]) for _enterprise, period in places},
+        )
+
     def periods_with_data(self) -> list[Period]:
         """Every period some return belongs to (2024Q1 gives 2024Q1, 2024S1 and 2024), newest first."""
         reported = {Period.parse(p) for p in self._distinct_periods()}

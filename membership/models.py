@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.periods import Period
+from core.signals import delete_in_one_change
 from enterprises.models import Enterprise, PeriodicReturn
 
 # The Charter minimums (Party Charter, Trade Union Charter), enforced when founding and flagged later.
@@ -22,6 +23,13 @@ class PartyOrgLevel(models.TextChoices):
 
 
 class ExistingInQuerySet(models.QuerySet):
+    def delete(self):
+        """An organization counts in its host enterprise's figures, from its founding year on."""
+        hosts = set(
+            self.exclude(**{f"{self.model.HOST}__isnull": True}).values_list(self.model.HOST, flat=True)
+        )
+        return delete_in_one_change(self, enterprise_ids=hosts, since_year=0)
+
     def existing_in(self, period: Period):
         """Founded on or before the period's last day and not dissolved by then."""
         return self.filter(
@@ -57,6 +65,7 @@ class PartyOrganization(models.Model):
 
     objects = ExistingInQuerySet.as_manager()
     history = HistoricalRecords()
+    HOST = "host_enterprise_id"  # whose figures it counts in
 
     class Meta:
         verbose_name = _("party organization")
@@ -147,6 +156,7 @@ class GrassrootsUnion(models.Model):
 
     objects = ExistingInQuerySet.as_manager()
     history = HistoricalRecords()
+    HOST = "enterprise_id"  # whose figures it counts in
 
     class Meta:
         verbose_name = _("grassroots union")

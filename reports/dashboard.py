@@ -27,7 +27,7 @@ from reports.dashboard_people import PeopleCharts
 from reports.pages import MAX_BARS, MIN_REPORTING_PCT, Card, Chart, Scope, delta, table_url, trend_periods
 from zones.access import can_list_scope
 from zones.models import OUTSIDE_ZONES as OUTSIDE
-from zones.models import Zone
+from zones.models import Zone, collected_groups
 
 # The counts a bar of the coverage charts draws: what "others" adds up when a chart has too many bars.
 BAR_COUNTS = (
@@ -49,12 +49,13 @@ class Dashboard(PeopleCharts):
         self.scope = scope
         self.with_data = with_data
         self._computed: dict[Period, dict] = {}
+        self._listable: dict[tuple | None, bool] = {}
         if scope.kind == "national":
             # Every zone's groups and province, as plain values: the page never draws its zones.
             rows = Zone.objects.values_list("code", "pk", "province_id", "collects_party", "collects_union")
             self.zone_groups, self.zone_ids, self.zone_province = {}, {}, {}
             for code, pk, province_id, party, union in rows:
-                self.zone_groups[code] = frozenset(Zone(collects_party=party, collects_union=union).collects)
+                self.zone_groups[code] = frozenset(collected_groups(party, union))
                 self.zone_ids[code] = pk
                 self.zone_province[code] = province_id
         else:
@@ -74,9 +75,16 @@ class Dashboard(PeopleCharts):
         """The enterprise table behind a figure; empty (no link) when it would not show this user
         every enterprise the figure counts (a zone editor looking at other zones)."""
         codes = self.scope.codes if codes is None else codes
-        if self.user is not None and not can_list_scope(self.user, codes, self.zone_ids):
+        if self.user is not None and not self._can_list(codes):
             return ""
         return table_url(period or self.period, codes, base=self.list_path, **filters)
+
+    def _can_list(self, codes) -> bool:
+        """``can_list_scope``, asked once per group of zones: a page links to the same groups many times."""
+        key = None if codes is None else tuple(codes)
+        if key not in self._listable:
+            self._listable[key] = can_list_scope(self.user, codes, self.zone_ids)
+        return self._listable[key]
 
     def context(self) -> dict:
         current = self.figures(self.period)

@@ -21,7 +21,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from core.db import analyze
 from core.periods import Period
 from enterprises.models import Enterprise, Ownership, Return
 from membership.models import (
@@ -556,7 +555,8 @@ def seed(*, reset_passwords: bool = False) -> dict:
         ],
         Target.objects.filter(zone__isnull=True, year=2024, indicator=TargetIndicator.NEW_UNION_MEMBERS),
     )
-    # The loads above are bulk writes (no signals): summarize every period with returns afresh.
+    # The loads above are bulk writes (no signals): summarize every period with returns afresh (the
+    # rebuild refreshes the planner's statistics of the loaded tables first).
     summary.rebuild()
     passwords = _demo_users(reset_passwords)
     # The cycle so far: approved up to the last half year of 2023; every 2024 period still open.
@@ -565,7 +565,6 @@ def seed(*, reset_passwords: bool = False) -> dict:
     )
     approved = reporting.seed_approved(until=Period.parse("2023S2"), user=admin, reason=DEMO_REASON)
     report["approved_periods"] = (approved, 0)
-    analyze(Enterprise, Return, PartyOrganization, GrassrootsUnion)
     return {"counts": report, "passwords": passwords}
 
 

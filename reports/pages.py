@@ -4,7 +4,8 @@ as plain data, and the enterprise table behind a figure."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus, urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -82,11 +83,20 @@ def period_choice(request) -> tuple[list[Period], Period | None]:
 def table_url(period: Period, codes: list[str] | None = None, *, base: str | None = None, **filters) -> str:
     """The enterprise table for the period, restricted to ``codes`` (None: all) and ``filters``.
     ``base``: the table's path, when the caller reversed it once for many links."""
-    query = {"period": str(period)}
+    query = f"period={quote_plus(str(period))}"
     if codes:
-        query["zone"] = codes
-    query.update({k: v for k, v in filters.items() if v is not None})
-    return f"{base or reverse('enterprise-list')}?{urlencode(query, doseq=True)}"
+        query += "&" + _zone_query(tuple(codes))
+    rest = {k: v for k, v in filters.items() if v is not None}
+    if rest:
+        query += "&" + urlencode(rest, doseq=True)
+    return f"{base or reverse('enterprise-list')}?{query}"
+
+
+@lru_cache(maxsize=4096)
+def _zone_query(codes: tuple[str, ...]) -> str:
+    """``zone=A&zone=B...``, encoded once per group of zones: a national page links each province's
+    dozen zones from every chart."""
+    return urlencode([("zone", code) for code in codes])
 
 
 def provinces_if_several() -> list[Province]:

@@ -20,8 +20,10 @@ from collections.abc import Iterable
 from django.db import connections, router, transaction
 from django.db.models import Q
 
+from core.db import analyze
 from core.periods import Period, all_periods_of_year
-from enterprises.models import Return
+from enterprises.models import Enterprise, Return
+from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel
 from reports import aggregates
 from reports.models import (
     SUMMARY_FIGURES,
@@ -115,9 +117,18 @@ def roll_up(periods: Iterable[Period]) -> None:
         )
 
 
+def fresh_statistics() -> None:
+    """Refresh PostgreSQL's statistics of the tables the live rows read, before building whole
+    periods: a build usually follows a bulk load, and on tables the planner has no statistics of it
+    re-runs the rows' subqueries per enterprise (28 s for one period of the 778-enterprise demo,
+    instead of a fraction of a second)."""
+    analyze(Enterprise, Return, PartyOrganization, PartyOrganizationLevel, GrassrootsUnion, Zone)
+
+
 def rebuild(periods: Iterable[Period] | None = None) -> dict[str, int]:
     """Rebuild the periods given, or every period the summary holds (the repair tool's work)."""
     periods = sorted(wanted(), key=str) if periods is None else periods
+    fresh_statistics()
     return {str(p): build(p) for p in periods}
 
 
@@ -128,6 +139,8 @@ def ensure(
     have one, when the caller knows)."""
     periods = wanted() if periods is None else set(periods)
     missing = sorted(periods - set(summarized_periods() if summarized is None else summarized), key=str)
+    if missing:
+        fresh_statistics()
     for period in missing:
         build(period)
     return missing
@@ -270,6 +283,7 @@ class Upkeep:
         periods of the returns written, when the writer knows them (else they are looked up)."""
         ids = self.enterprise_ids | {pk for pk in created if pk is not None}
         if self.whole or len(ids) > WHOLE_PERIODS_FROM:
+            fresh_statistics()
             for period in self.periods:
                 build(period)
         elif ids:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.db import analyze
 from core.periods import Period
 from core.text import fold
 from enterprises.models import Enterprise, Return
@@ -167,8 +166,8 @@ def generate(
         _returns(rng, plan, first_id, periods, now),
     )
     _reset_sequences([Enterprise, PartyOrganization, GrassrootsUnion])
-    analyze(Enterprise, Return, PartyOrganization, GrassrootsUnion, PartyOrganizationLevel)
-    summary.rebuild()  # bulk loads send no signals: summarize every period with returns afresh
+    # Bulk loads send no signals: summarize every period with returns afresh (statistics first).
+    summary.rebuild()
     return counts
 
 

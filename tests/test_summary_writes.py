@@ -137,6 +137,27 @@ def test_deleting_a_return_and_an_enterprise_without_returns(data):
     assert_summary_equals_live()
 
 
+def test_deleting_many_rows_at_once_keeps_the_summary_in_one_upkeep(data, django_assert_max_num_queries):
+    """The admin's "delete selected" and any queryset delete: one upkeep for all the rows."""
+    f.union(data["bdh"], founded=dt.date(2021, 3, 1))
+    f.party_org(data["dpm"])
+    from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel
+
+    PartyOrganizationLevel.objects.all().delete()
+    PartyOrganization.objects.all().delete()
+    GrassrootsUnion.objects.all().delete()
+    assert indicators.compute(Period.parse("2024S1"))["with_union"] == 0
+    for _ in range(10):
+        f.report(f.enterprise("TL"), "2024S1", workers=5)
+    with django_assert_max_num_queries(40):  # one return at a time would cost 12 queries each
+        deleted, _by_model = Return.objects.filter(period__in=["2024S1", "2023S2"]).delete()
+    assert deleted == 13
+    assert indicators.compute(Period.parse("2024S1"))["workers"] is None
+    Enterprise.objects.filter(zone__code="DPM").delete()
+    assert Enterprise.objects.filter(zone__code="DPM").count() == 0
+    assert_summary_equals_live()
+
+
 def test_zone_settings_and_deadlines(data):
     call_command("zone_settings", "DPM", "--collects", "workforce", stdout=io.StringIO())
     assert indicators.compute(Period.parse("2024S1"), ["DPM"])["union_members"] is None

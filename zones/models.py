@@ -78,6 +78,17 @@ class ZoneQuerySet(models.QuerySet):
         return self.filter(editors__user=user)
 
 
+def collected_groups(party: bool, union: bool) -> list[str]:
+    """The figure groups a zone collecting party and/or union figures gives, in the contract's order
+    (for callers that hold the two flags as plain values, not a Zone)."""
+    groups = [FigureGroup.WORKFORCE.value]
+    if party:
+        groups.append(FigureGroup.PARTY.value)
+    if union:
+        groups.append(FigureGroup.UNION.value)
+    return groups
+
+
 class Zone(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -117,12 +128,7 @@ class Zone(models.Model):
     @property
     def collects(self) -> list[str]:
         """The figure groups the zone's board collects, in the contract's order."""
-        groups = [FigureGroup.WORKFORCE.value]
-        if self.collects_party:
-            groups.append(FigureGroup.PARTY.value)
-        if self.collects_union:
-            groups.append(FigureGroup.UNION.value)
-        return groups
+        return collected_groups(self.collects_party, self.collects_union)
 
     def collects_group(self, group: str) -> bool:
         return group in self.collects
