@@ -11,7 +11,7 @@ MAX_REQUESTS requests), prints throughput, latency percentiles and errors (any a
 one), drops its database and exits 1 if there was any error. Only loopback addresses are used.
 
     scripts/load/run.sh [--users 50] [--duration 60] [--think 1.0] [--max-requests 100000]
-                        [--workers N] [--threads N] [--enterprises N]
+                        [--workers N] [--threads N] [--enterprises N | --database NAME]
 """
 
 from __future__ import annotations
@@ -106,7 +106,10 @@ CREATE_USERS = """
 from django.contrib.auth.models import Group, User
 viewers = Group.objects.get(name="viewer")
 for n in range({count}):
-    User.objects.create_user(f"load-{{n:03d}}", password={password!r}).groups.add(viewers)
+    user, _created = User.objects.get_or_create(username=f"load-{{n:03d}}")
+    user.set_password({password!r})
+    user.save()
+    user.groups.add(viewers)
 """
 
 
@@ -229,6 +232,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: deploy/gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, help="gunicorn threads per worker")
     parser.add_argument(
+        "--database",
+        help="browse this database of the server, already loaded (kept afterwards), instead of making one",
+    )
+    parser.add_argument(
         "--enterprises", type=int, help="browse generate_synthetic's data of this size instead of the demo's"
     )
     args = parser.parse_args()
@@ -236,7 +243,7 @@ def main() -> int:
     if not server_url:
         sys.exit("DATABASE_URL is not set: run through scripts/load/run.sh (make load).")
 
-    name = f"coverage_load_{os.getpid()}"
+    name = args.database or f"coverage_load_{os.getpid()}"
     url = with_database(server_url, name)
     work = Path(tempfile.mkdtemp(prefix="coverage-load-"))
     env = {
@@ -255,12 +262,15 @@ def main() -> int:
         env["GUNICORN_WORKERS"] = str(args.workers)
     if args.threads:
         env["GUNICORN_THREADS"] = str(args.threads)
-    admin(server_url, f'CREATE DATABASE "{name}"')
+    if not args.database:
+        admin(server_url, f'CREATE DATABASE "{name}"')
     server = None
     try:
         print("set-up: migrate, data, users, collectstatic (a minute for the demo)...", flush=True)
         manage(env, "migrate", "--noinput", "-v0")
-        if args.enterprises:
+        if args.database:
+            pass  # loaded already: browse it as it is
+        elif args.enterprises:
             # A national installation: nothing run between loading and browsing but the product itself.
             manage(env, "generate_synthetic", "--enterprises", str(args.enterprises), "--seed", "7")
         else:
@@ -329,7 +339,8 @@ def main() -> int:
         if server is not None and server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-        admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not args.database:
+            admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(work, ignore_errors=True)
 
 
