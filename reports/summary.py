@@ -342,12 +342,24 @@ def _add(model, key_field: str, deltas: dict[tuple, dict]) -> None:
     match = Q()
     for period, key, ownership, size_band in deltas:
         match |= Q(period=period, ownership=ownership, size_band=size_band, **{key_field: key})
-    rows = list(model.objects.select_for_update().filter(match).order_by("pk"))
-    for row in rows:
-        key = (row.period, getattr(row, key_field), row.ownership, row.size_band)
-        for name, value in deltas[key].items():
-            setattr(row, name, getattr(row, name) + value)
-    model.objects.bulk_update(rows, SUMMARY_FIGURES)
+    # Lock the rows in one order (concurrent writes wait for each other, never deadlock), then add
+    # the deltas in the database, one statement for all of them (the ORM's bulk_update spent ~40 ms
+    # composing its CASE expressions for one saved return).
+    list(model.objects.select_for_update().filter(match).order_by("pk").values_list("pk", flat=True))
+    table, key_column = model._meta.db_table, model._meta.get_field(key_field).column
+    keys = ["period", key_column, "ownership", "size_band"]
+    names = list(SUMMARY_FIGURES)
+    row_marks = "(" + ", ".join(["%s"] * (len(keys) + len(names))) + ")"
+    params = [value for key, delta in deltas.items() for value in (*key, *(delta[n] for n in names))]
+    sets = ", ".join(f"{n} = {table}.{n} + v.{n}" for n in names)
+    on = " AND ".join(f"{table}.{k} = v.{k}" for k in keys[:3])
+    band = f"({table}.size_band = v.size_band OR ({table}.size_band IS NULL AND v.size_band IS NULL))"
+    with connections[router.db_for_write(model)].cursor() as cursor:
+        cursor.execute(
+            f"WITH v({', '.join(keys + names)}) AS (VALUES {', '.join([row_marks] * len(deltas))}) "  # noqa: S608
+            f"UPDATE {table} SET {sets} FROM v WHERE {on} AND {band}",
+            params,
+        )
 
 
 # --- reading ------------------------------------------------------------------------------------
