@@ -18,7 +18,6 @@ from zones.models import Zone
 
 # Enterprise fields that change indicators (name and tax code do not).
 _ENTERPRISE_FIELDS = ("zone_id", "ownership", "established_on", "closed_on")
-_HOST = {PartyOrganization: "host_enterprise_id", GrassrootsUnion: "enterprise_id"}
 _EVERY_YEAR = 0
 
 
@@ -89,7 +88,7 @@ def before_organization(sender, instance, **kwargs):
     before and after a move both change, from the first year any of its dates touches."""
     if in_bulk_write():
         return
-    host = _HOST[sender]
+    host = sender.HOST
     places = [(getattr(instance, host), instance.founded_on, instance.dissolved_on)]
     if instance.pk:
         places += list(sender.objects.filter(pk=instance.pk).values_list(host, "founded_on", "dissolved_on"))

@@ -125,11 +125,17 @@ def fresh_statistics() -> None:
     analyze(Enterprise, Return, PartyOrganization, GrassrootsUnion, Zone)
 
 
+def build_whole(periods: Iterable[Period]) -> dict[str, int]:
+    """``build`` each period, the planner's statistics refreshed once first; the row count of each."""
+    periods = list(periods)
+    if periods:
+        fresh_statistics()
+    return {str(p): build(p) for p in periods}
+
+
 def rebuild(periods: Iterable[Period] | None = None) -> dict[str, int]:
     """Rebuild the periods given, or every period the summary holds (the repair tool's work)."""
-    periods = sorted(wanted(), key=str) if periods is None else periods
-    fresh_statistics()
-    return {str(p): build(p) for p in periods}
+    return build_whole(sorted(wanted(), key=str) if periods is None else periods)
 
 
 def ensure(
@@ -139,10 +145,7 @@ def ensure(
     have one, when the caller knows)."""
     periods = wanted() if periods is None else set(periods)
     missing = sorted(periods - set(summarized_periods() if summarized is None else summarized), key=str)
-    if missing:
-        fresh_statistics()
-    for period in missing:
-        build(period)
+    build_whole(missing)
     return missing
 
 
@@ -283,9 +286,7 @@ class Upkeep:
         periods of the returns written, when the writer knows them (else they are looked up)."""
         ids = self.enterprise_ids | {pk for pk in created if pk is not None}
         if self.whole or len(ids) > WHOLE_PERIODS_FROM:
-            fresh_statistics()
-            for period in self.periods:
-                build(period)
+            build_whole(self.periods)
         elif ids:
             store(self.periods, Scope(enterprise_ids=tuple(sorted(ids))))
             apply(self.before, figures_of(ids, self.periods))

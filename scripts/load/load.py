@@ -268,12 +268,11 @@ def main() -> int:
     try:
         print("set-up: migrate, data, users, collectstatic (a minute for the demo)...", flush=True)
         manage(env, "migrate", "--noinput", "-v0")
-        if args.database:
-            pass  # loaded already: browse it as it is
-        elif args.enterprises:
+        # --database: loaded already, browsed as it is.
+        if args.enterprises and not args.database:
             # A national installation: nothing run between loading and browsing but the product itself.
             manage(env, "generate_synthetic", "--enterprises", str(args.enterprises), "--seed", "7")
-        else:
+        elif not args.database:
             manage(env, "seed_demo")
         manage(env, "shell", "-c", CREATE_USERS.format(count=args.users, password=PASSWORD))
         manage(env, "collectstatic", "--noinput", "-v0")
