@@ -224,6 +224,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a connection the database d
 # rebuilds) run as long as their work takes. /healthz gives its own probe a shorter limit.
 DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30)
+# The indicator engine's statements are prepared once per PostgreSQL connection (core.db.execute):
+# parsing and planning them cost more than running them. Turn off behind PgBouncer in transaction
+# pooling mode, where a connection's prepared statements do not follow the client.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 
 
 def with_time_limits(database: dict) -> None:

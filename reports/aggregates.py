@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connections, router
 
+from core.db import execute
 from core.periods import Period
 from enterprises.models import NON_STATE_OWNERSHIPS, Enterprise
 from reports.rows import Scope, rows_sql
@@ -121,10 +122,16 @@ def aggregate(
 
 
 def aggregate_periods(
-    periods: list[Period], scope: Scope | None = None, by: str | None = None, source: RowSource = rows_sql
+    periods: list[Period],
+    scope: Scope | None = None,
+    by: str | None = None,
+    source: RowSource = rows_sql,
+    *,
+    prepared: bool = False,
 ) -> list[dict]:
     """``aggregate`` for several periods in one statement, each row with its ``period`` (a string):
-    what the summary's upkeep reads before and after a write."""
+    what the summary's upkeep reads before and after a write. ``prepared``: a statement over a few
+    enterprises, run on every write (``core.db.execute``)."""
     group = GROUP_COLUMNS[by] if by else {}
     parts, params = [], []
     for period in periods:
@@ -135,7 +142,10 @@ def aggregate_periods(
         return []
     # Read where the router sends reads of these tables (a replica, when there is one).
     with connections[router.db_for_read(Enterprise)].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        if prepared:
+            execute(cursor, " UNION ALL ".join(parts), params)
+        else:
+            cursor.execute(" UNION ALL ".join(parts), params)
         names = [c[0] for c in cursor.description]
         rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     for row in rows:

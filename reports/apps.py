@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from core.db import generic_plans
         from reports import reporting_signals, signals  # noqa: F401 - connects the summary's receivers
 
         post_migrate.connect(summarize_every_period, sender=self)
+        connection_created.connect(generic_plans, dispatch_uid="core.db.generic_plans")

@@ -124,20 +124,22 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
         params["zone_id"] = scope.zone_id
         conditions.append("e.zone_id = %(zone_id)s" if scope.zone_id else "e.zone_id IS NULL")
         main_conditions.append(conditions[-1])
+    vendor = connections[router.db_for_read(Return)].vendor
     if scope.enterprise_ids is not None:
-        # Integers from our own rows, written inline: a write may touch thousands of enterprises, more
-        # than a statement's parameters allow once repeated for every table.
-        ids = ", ".join(str(int(pk)) for pk in scope.enterprise_ids) or "NULL"
-        conditions.append(f"e.id IN ({ids})")
+        ids, values = enterprise_ids_sql(scope.enterprise_ids, vendor, mark="%(ids)s")
+        params |= {"ids": values[0]} if values else {}
+        conditions.append(f"e.id {ids}")
         main_conditions.append(conditions[-1])
     where_scope = " AND ".join(conditions)
 
     def in_scope(column):
         if not where_scope:
             return ""
+        if scope.enterprise_ids is not None and len(conditions) == 1:
+            # The enterprises themselves: no subquery for the planner to unnest (a write's upkeep
+            # runs this statement for every save).
+            return f" AND {column} {ids}"
         return f" AND {column} IN (SELECT e.id FROM {enterprises} e WHERE {where_scope})"  # noqa: S608
-
-    vendor = connections[router.db_for_read(Return)].vendor
 
     def latest(field):
         where = f"""FROM {returns}
@@ -253,6 +255,16 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
     if main_conditions:
         sql += " AND " + " AND ".join(main_conditions)
     return _positional(sql, params)
+
+
+def enterprise_ids_sql(enterprise_ids, vendor: str, mark: str = "%s") -> tuple[str, list]:
+    """The condition "is one of these enterprises" after a column, and its parameters: on PostgreSQL
+    ``= ANY`` of one array parameter (one statement text whatever the enterprises, so it is prepared
+    once); elsewhere the integers inline, since a write may touch more enterprises than a statement's
+    parameters allow once repeated for every table."""
+    if vendor == "postgresql":
+        return f"= ANY({mark})", [[int(pk) for pk in enterprise_ids]]
+    return f"IN ({', '.join(str(int(pk)) for pk in enterprise_ids) or 'NULL'})", []
 
 
 def _positional(sql: str, params: dict) -> tuple[str, list]:

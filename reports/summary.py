@@ -18,9 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connections, router, transaction
-from django.db.models import Q
 
-from core.db import analyze
+from core.db import analyze, execute, one_of
 from core.periods import Period, all_periods_of_year
 from enterprises.models import Enterprise, Return
 from membership.models import GrassrootsUnion, PartyOrganization
@@ -32,7 +31,7 @@ from reports.models import (
     ProvinceSummary,
     SummarizedPeriod,
 )
-from reports.rows import COLUMNS, Scope, rows_queryset, rows_sql
+from reports.rows import COLUMNS, Scope, enterprise_ids_sql, rows_queryset, rows_sql
 from zones.models import Zone
 
 OUTSIDE_ZONES = 0  # zone_key of enterprises outside every zone
@@ -183,8 +182,10 @@ def _scope_sql(scope: Scope) -> tuple[str, list]:
         sql += " AND zone_id = %s" if scope.zone_id else " AND zone_id IS NULL"
         params += [scope.zone_id] if scope.zone_id else []
     if scope.enterprise_ids is not None:
-        # Integers from our own rows, inline: a write may touch thousands of enterprises.
-        sql += f" AND enterprise_id IN ({', '.join(str(int(pk)) for pk in scope.enterprise_ids) or 'NULL'})"
+        vendor = connections[router.db_for_read(EnterpriseFigures)].vendor
+        condition, values = enterprise_ids_sql(scope.enterprise_ids, vendor)
+        sql += f" AND enterprise_id {condition}"
+        params += values
     return sql, params
 
 
@@ -208,16 +209,26 @@ def store(periods: list[Period], scope: Scope) -> None:
         # A period's code is digits and Q/S only (core.periods): written inline.
         selects.append(f"SELECT '{period}', r.id, {', '.join(f'r.{c}' for c in _STORED)} FROM ({sql}) r")  # noqa: S608
         select_params += part_params
-    with connections[router.db_for_write(EnterpriseFigures)].cursor() as cursor:
+    connection = connections[router.db_for_write(EnterpriseFigures)]
+    # A write's upkeep (a few enterprises' rows): the statement's own join order, enterprises first,
+    # is the plan, and it is prepared once (core.db.execute). Searching the other join orders took
+    # PostgreSQL longer than running the statement.
+    few = scope.enterprise_ids is not None
+    insert = (
+        f"INSERT INTO {_FIGURES_TABLE} (period, enterprise_id, {', '.join(_STORED)}) "  # noqa: S608
+        + " UNION ALL ".join(selects)
+    )
+    with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {_FIGURES_TABLE} WHERE period IN ({marks}){condition}",  # noqa: S608
             [*(str(p) for p in periods), *params],
         )
-        cursor.execute(
-            f"INSERT INTO {_FIGURES_TABLE} (period, enterprise_id, {', '.join(_STORED)}) "  # noqa: S608
-            + " UNION ALL ".join(selects),
-            select_params,
-        )
+        if few and connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL join_collapse_limit = 1")
+            execute(cursor, insert, select_params)
+            cursor.execute("RESET join_collapse_limit")
+        else:
+            cursor.execute(insert, select_params)
 
 
 def stored_differences(period: Period, limit: int = 20) -> list[int]:
@@ -252,7 +263,9 @@ def figures_of(enterprise_ids: Iterable[int], periods: list[Period]) -> dict[tup
     ids = tuple(sorted(set(enterprise_ids)))
     if not ids or not periods:
         return {}
-    rows = aggregates.aggregate_periods(periods, Scope(enterprise_ids=ids), "summary", source=stored_rows_sql)
+    rows = aggregates.aggregate_periods(
+        periods, Scope(enterprise_ids=ids), "summary", source=stored_rows_sql, prepared=True
+    )
     return {_key(row["period"], row): row for row in rows}
 
 
@@ -331,34 +344,25 @@ def apply(before: dict[tuple, dict], after: dict[tuple, dict]) -> None:
 
 
 def _add(model, key_field: str, deltas: dict[tuple, dict]) -> None:
-    """Add each delta to its (period, key, ownership, band) row of ``model``, locked."""
+    """Add each delta to its (period, key, ownership, band) row of ``model``, creating the rows that
+    are new: one upsert for all of them. Rows are written (and so locked) in key order, so
+    concurrent writes wait for each other and add up, never deadlock."""
     if not deltas:
         return
-
-    def new(period, key, ownership, size_band):
-        extra = {"zone_id": key or None} if model is CoverageSummary else {}
-        return model(period=period, ownership=ownership, size_band=size_band, **{key_field: key}, **extra)
-
-    model.objects.bulk_create([new(*key) for key in deltas], ignore_conflicts=True)
-    match = Q()
-    for period, key, ownership, size_band in deltas:
-        match |= Q(period=period, ownership=ownership, size_band=size_band, **{key_field: key})
-    # Lock the rows in one order (concurrent writes wait for each other, never deadlock), then add
-    # the deltas in the database, one statement for all of them (the ORM's bulk_update spent ~40 ms
-    # composing its CASE expressions for one saved return).
-    list(model.objects.select_for_update().filter(match).order_by("pk").values_list("pk", flat=True))
     table, key_column = model._meta.db_table, model._meta.get_field(key_field).column
     keys = ["period", key_column, "ownership", "size_band"]
+    extra = ["zone_id"] if model is CoverageSummary else []
     names = list(SUMMARY_FIGURES)
-    row_marks = "(" + ", ".join(["%s"] * (len(keys) + len(names))) + ")"
-    params = [value for key, delta in deltas.items() for value in (*key, *(delta[n] for n in names))]
-    sets = ", ".join(f"{n} = {table}.{n} + v.{n}" for n in names)
-    on = " AND ".join(f"{table}.{k} = v.{k}" for k in keys[:3])
-    band = f"({table}.size_band = v.size_band OR ({table}.size_band IS NULL AND v.size_band IS NULL))"
+    columns = keys + extra + names
+    row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    params = []
+    for key in sorted(deltas):
+        params += [*key, *([key[1] or None] if extra else []), *(deltas[key][n] for n in names)]
+    adds = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in names)
     with connections[router.db_for_write(model)].cursor() as cursor:
         cursor.execute(
-            f"WITH v({', '.join(keys + names)}) AS (VALUES {', '.join([row_marks] * len(deltas))}) "  # noqa: S608
-            f"UPDATE {table} SET {sets} FROM v WHERE {on} AND {band}",
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row_marks] * len(deltas))} "  # noqa: S608
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {adds}",
             params,
         )
 
@@ -400,13 +404,15 @@ def aggregate(period: Period, codes: list[str] | None, by: str | None) -> list[d
             f"LEFT JOIN {Zone._meta.db_table} z ON z.id = s.zone_id WHERE s.period = %s"
         )
     params = [str(period)]
+    connection = connections[router.db_for_read(CoverageSummary)]
     if codes is not None:
-        sql += f" AND z.code IN ({', '.join(['%s'] * len(codes)) or 'NULL'})"
-        params += list(codes)
+        condition, values = one_of(codes, connection.vendor)
+        sql += f" AND z.code {condition}"
+        params += values
     if keys:
         sql += f" GROUP BY {', '.join(keys)}"
-    with connections[router.db_for_read(CoverageSummary)].cursor() as cursor:
-        cursor.execute(sql, params)
+    with connection.cursor() as cursor:
+        execute(cursor, sql, params)
         found = cursor.fetchall()
     if not keys and not found:
         found = [(None,) * len(SUMMARY_FIGURES)]
