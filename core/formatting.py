@@ -3,11 +3,15 @@
 Pages (through the ``figures`` template filters), charts and exports all format through here.
 """
 
+from decimal import Decimal
+from functools import lru_cache
+
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management.base import BaseCommand
+from django.core.signals import setting_changed
 from django.utils import translation
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 
 
@@ -16,16 +20,50 @@ def not_collected() -> str:
     return _("not collected")
 
 
+@lru_cache(maxsize=16)
+def _separators(language: str | None) -> tuple[str, str, object]:
+    return tuple(
+        get_format(name, language, use_l10n=True)
+        for name in ("DECIMAL_SEPARATOR", "THOUSAND_SEPARATOR", "NUMBER_GROUPING")
+    )
+
+
+def _forget_separators(**kwargs):
+    _separators.cache_clear()
+
+
+setting_changed.connect(_forget_separators, dispatch_uid="core.formatting.separators")
+
+
+def grouped(value, decimal_pos: int | None = None) -> str:
+    """``number_format(value, decimal_pos, use_l10n=True, force_grouping=True)``, to the character,
+    in a few string operations for the engine's integers and Decimals: a national page formats about
+    a thousand figures, and Django's general formatter spent some 20 microseconds on each."""
+    decimal_sep, thousand_sep, grouping = _separators(translation.get_language())
+    kind = type(value)
+    if grouping != 3 or kind not in (int, Decimal):
+        return number_format(value, decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
+    if kind is Decimal and decimal_pos is not None and abs(value) < Decimal(1).scaleb(-max(decimal_pos, 1)):
+        value = Decimal(0)  # too small to show in any visible decimal place, as Django does
+    text = f"{value:f}" if kind is Decimal else str(value)
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _dot, decimals = text.partition(".")
+    if decimal_pos is not None:
+        decimals = decimals[:decimal_pos].ljust(decimal_pos, "0")
+    whole = f"{int(whole):,}".replace(",", thousand_sep)
+    return sign + whole + (decimal_sep + decimals if decimals else "")
+
+
 def figure(value):
     if value is None or value == "":
         return _("no data")
-    return intcomma(value)
+    return grouped(value) if type(value) is int else intcomma(value)
 
 
 def pct(value):
     if value is None or value == "":
         return _("no data")
-    return f"{number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)}%"
+    return f"{grouped(value, decimal_pos=1)}%"
 
 
 def change(value, is_pct=False):
@@ -36,9 +74,9 @@ def change(value, is_pct=False):
         return _("no change")
     sign = "+" if value > 0 else "−"
     if is_pct:
-        amount = number_format(abs(value), decimal_pos=1, use_l10n=True, force_grouping=True)
+        amount = grouped(abs(value), decimal_pos=1)
         return _("%(sign)s%(amount)s points") % {"sign": sign, "amount": amount}
-    return f"{sign}{intcomma(abs(value))}"
+    return f"{sign}{grouped(abs(value)) if type(value) is int else intcomma(abs(value))}"
 
 
 class InstallationLanguageCommand(BaseCommand):

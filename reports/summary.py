@@ -209,24 +209,18 @@ def store(periods: list[Period], scope: Scope) -> None:
         # A period's code is digits and Q/S only (core.periods): written inline.
         selects.append(f"SELECT '{period}', r.id, {', '.join(f'r.{c}' for c in _STORED)} FROM ({sql}) r")  # noqa: S608
         select_params += part_params
-    connection = connections[router.db_for_write(EnterpriseFigures)]
-    # A write's upkeep (a few enterprises' rows): the statement's own join order, enterprises first,
-    # is the plan, and it is prepared once (core.db.execute). Searching the other join orders took
-    # PostgreSQL longer than running the statement.
-    few = scope.enterprise_ids is not None
     insert = (
         f"INSERT INTO {_FIGURES_TABLE} (period, enterprise_id, {', '.join(_STORED)}) "  # noqa: S608
         + " UNION ALL ".join(selects)
     )
-    with connection.cursor() as cursor:
+    with connections[router.db_for_write(EnterpriseFigures)].cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {_FIGURES_TABLE} WHERE period IN ({marks}){condition}",  # noqa: S608
             [*(str(p) for p in periods), *params],
         )
-        if few and connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL join_collapse_limit = 1")
+        if scope.enterprise_ids is not None:
+            # A write's upkeep, a few enterprises' rows: planned once per connection (core.db.execute).
             execute(cursor, insert, select_params)
-            cursor.execute("RESET join_collapse_limit")
         else:
             cursor.execute(insert, select_params)
 

@@ -17,7 +17,8 @@ def prepared_statements():
     """Our statements prepared on this connection: {name: (generic plans, custom plans)}."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'coverage_%%'"
+            "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE name LIKE 'coverage_%%'"
         )
         return {name: (generic, custom) for name, generic, custom in cursor.fetchall()}
 
