@@ -55,7 +55,7 @@ SIZE_FILTERS = {
 
 
 def zone_choices():
-    zones = [(z.code, f"{z.code} – {z.name}") for z in Zone.objects.order_by("code").only("code", "name")]
+    zones = [(code, f"{code} – {name}") for code, name in Zone.objects.order_by("code").values_list("code", "name")]
     return [*zones, (OUTSIDE, _("Outside every zone"))]
 
 
