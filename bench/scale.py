@@ -389,7 +389,7 @@ def write_markdown(report: dict) -> None:
         lines.append(f"| {page} | " + " | ".join(cells) + " |")
     for key, label in [
         ("rows_per_s", "CSV export, rows/s"),
-        ("copy_rows_per_s", "PostgreSQL COPY TO of the same query, rows/s"),
+        ("copy_rows_per_s", "PostgreSQL COPY TO of the export's rows (its query and order, raw cells), rows/s"),
         ("peak_python_mb", "CSV export, peak Python memory (MB)"),
     ]:
         lines.append(f"| {label} | " + " | ".join(f"{report[s]['csv export'][key]:,}" for s in sizes) + " |")
