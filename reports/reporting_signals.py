@@ -15,9 +15,7 @@ _KIND = {ReportingFrequency.QUARTER: "Q", ReportingFrequency.HALF: "S", Reportin
 @receiver(post_save, sender=DeadlineRule)
 @receiver(post_delete, sender=DeadlineRule)
 def deadline_rule_changed(sender, instance, **kwargs):
-    for period in summary.summarized_periods():
-        if period.kind == _KIND[instance.length]:
-            summary.build(period)
+    summary.build_whole(p for p in summary.summarized_periods() if p.kind == _KIND[instance.length])
 
 
 @receiver(post_save, sender=DeadlineOverride)
@@ -25,4 +23,4 @@ def deadline_rule_changed(sender, instance, **kwargs):
 def deadline_override_changed(sender, instance, **kwargs):
     period = Period.parse(instance.period)
     if summary.summarized(period):
-        summary.build(period)
+        summary.build_whole([period])
