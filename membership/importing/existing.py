@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
+from core.db import one_of
 from core.periods import Period
 from enterprises.models import Enterprise, PeriodLock, Return
 from membership.importing.rows import FIGURES, _period
@@ -65,17 +66,20 @@ class _Existing:
     def load(cls, tax_codes: set[str]) -> _Existing:
         existing = cls()
         chunk = min(10_000, _max_params() - 10)
-        for codes in _chunks(sorted(tax_codes), chunk):
-            found = Enterprise.objects.order_by().filter(tax_code__in=codes)
-            for values in found.values_list("tax_code", "id", "name", "zone_id", "ownership", "version"):
-                existing.enterprises[values[0]] = _Stored(*values[1:])
-        ids = sorted(e.id for e in existing.enterprises.values())
+        # In SQL of our own: the ORM spends longer on 10,000 parameters than the database on the query.
+        enterprises = _select(Enterprise, ["tax_code", "id", "name", "zone_id", "ownership", "version"])
+        returns = _select(Return, ["enterprise_id", "period", "id", "version", *FIGURES])
+        with connection.cursor() as cursor:
+            for codes in _chunks(sorted(tax_codes), chunk):
+                for values in _fetch(cursor, enterprises, "tax_code", codes):
+                    existing.enterprises[values[0]] = _Stored(*values[1:])
+            ids = sorted(e.id for e in existing.enterprises.values())
+            for chunk_ids in _chunks(ids, chunk):
+                for enterprise_id, period, pk, version, *figures in _fetch(
+                    cursor, returns, "enterprise_id", chunk_ids
+                ):
+                    existing.returns[enterprise_id][period] = (pk, version, tuple(figures))
         for chunk_ids in _chunks(ids, chunk):
-            returns = Return.objects.order_by().filter(enterprise_id__in=chunk_ids)
-            for enterprise_id, period, pk, version, *figures in returns.values_list(
-                "enterprise_id", "period", "id", "version", *FIGURES
-            ):
-                existing.returns[enterprise_id][period] = (pk, version, tuple(figures))
             orgs = PartyOrganization.objects.order_by().filter(host_enterprise_id__in=chunk_ids)
             for org in orgs.prefetch_related("levels"):
                 levels = sorted((level.since, level.level) for level in org.levels.all())
@@ -98,6 +102,19 @@ class _Existing:
             sorted((z, sorted(map(repr, closed))) for z, closed in self.locks.items()),
         )
         return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _select(model, names: list[str]) -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    return f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE "  # noqa: S608 - our own names
+
+
+def _fetch(cursor, select: str, name: str, values: list) -> list[tuple]:
+    """The rows of ``select`` whose column ``name`` is one of ``values``."""
+    condition, params = one_of(values, connection.vendor)
+    cursor.execute(f"{select}{connection.ops.quote_name(name)} {condition}", params)
+    return cursor.fetchall()
 
 
 def _chunks(items: list, size: int):

@@ -175,8 +175,8 @@ def _csv_rows(path: Path, delimiter: str, max_rows: int):
         try:
             # A row's line is its position, as a spreadsheet shows it (a quoted cell may span lines).
             for line, cells in enumerate(reader, start=1):
-                cells = [cell.strip() for cell in cells]
-                if any("\x00" in cell for cell in cells):
+                cells = list(map(str.strip, cells))
+                if "\x00" in "".join(cells):
                     raise ImportFileError(NOT_CSV)
                 if line > 1 and any(cells):
                     data_rows += 1
@@ -341,10 +341,15 @@ def _table(sheet: _Sheet) -> Table:
     table.error_count, table.error_rows = len(errors), len(error_lines)
     headerless = str(CELL_WITHOUT_HEADER)
     any_row = False
+    every_column_named = len(present) == len(names)  # each header cell a known column, once
     for line, cells in rows_in:
         if not any(cells):
             continue  # blank lines (often at the end of a sheet) are no rows
         any_row = True
+        if every_column_named and len(cells) == len(names):
+            if not errors:
+                table.rows.append((line, dict(zip(names, cells, strict=True))))  # a cell per column
+            continue
         values = dict.fromkeys(present, "")  # a short row's missing cells are empty
         bad = []
         for index, text in enumerate(cells, start=1):

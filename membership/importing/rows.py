@@ -116,8 +116,10 @@ def _parse_row(line: int, cells: dict[str, str], zones: dict[str, Zone], today: 
 def _readable_cells(row: _Row, cells: dict[str, str]) -> dict[str, str]:
     """The cells fit to read: one holding a NUL character or over 255 characters is an error, unread."""
     texts = cells.values()
-    if max(map(len, texts), default=0) <= parsing.MAX_TEXT_LENGTH and "\x00" not in "".join(texts):
-        row.given.update(column for column, text in cells.items() if text)  # the usual row, checked at once
+    joined = "".join(texts)  # a row shorter than the limit has no cell longer than it
+    short = len(joined) <= parsing.MAX_TEXT_LENGTH or max(map(len, texts)) <= parsing.MAX_TEXT_LENGTH
+    if short and "\x00" not in joined:
+        row.given.update(filter(cells.get, cells))  # the usual row, checked at once
         return cells
     readable = {}
     for column, text in cells.items():
@@ -184,24 +186,33 @@ def _parse_ownership(row: _Row, cells: dict[str, str]) -> None:
             row.error("ownership", BAD_CHOICE % {"value": text, "choices": ", ".join(Ownership.values)})
 
 
+# Plain digits this short are a count within every bound (rules.MAX_COUNT has ten digits).
+_SAFE_DIGITS = len(str(rules.MAX_COUNT)) - 1
+
+
 def _parse_figures(row: _Row, cells: dict[str, str]) -> None:
+    figures, plain = row.figures, True
     for name in FIGURES:
         if name not in cells:
             continue
         text = cells[name]
         if not text:
-            row.figures[name] = None
-        elif len(text) <= parsing.MAX_DIGITS and text.isascii() and text.isdigit():
-            row.figures[name] = int(text)  # plain digits, as most cells are: what parse_count reads them as
+            figures[name] = None
+        elif len(text) <= _SAFE_DIGITS and text.isascii() and text.isdigit():
+            figures[name] = int(text)  # plain digits, as most cells are: what parse_count reads them as
         else:
+            plain = False
             try:
-                row.figures[name] = parsing.parse_count(text)
+                figures[name] = parsing.parse_count(text)
             except parsing.ParseError as problem:
-                row.figures[name] = None
+                figures[name] = None
                 row.error(name, problem.message)
-    if row.figures.get("workers") is None:
+    if figures.get("workers") is None:
         _required(row, {}, "workers")
-    row.add(rules.check_figures(row.figures, list(row.figures)))
+    if plain:  # every count is fine on its own: only the bound between two is left to check
+        row.add(rules.check_union_members(figures.get("workers"), figures.get("union_members")))
+    else:
+        row.add(rules.check_figures(figures, list(figures)))
 
 
 def _parse_organizations(row: _Row, cells: dict[str, str], today: dt.date) -> None:
