@@ -242,6 +242,16 @@ BAD_ROWS = {
     "not an integer": (import_row(workers="12.5"), "workers", "“12.5” is not a whole number."),
     "decimal comma": (import_row(workers="1,5"), "workers", "“1,5” is not a whole number."),
     "negative": (import_row(party_members="-3"), "party_members", "-3 is negative: a count is 0 or more."),
+    "count too large": (
+        import_row(workers="2147483648"),
+        "workers",
+        "2147483648 is too large for a count.",
+    ),
+    "union members above workers, nine digits": (
+        import_row(workers="999999998", union_members="999999999"),
+        "union_members",
+        "Union members (999999999) cannot exceed workers (999999998).",
+    ),
     "union members above workers": (
         import_row(workers="10", union_members="11"),
         "union_members",
@@ -292,6 +302,12 @@ BAD_ROWS = {
         "that period.",
     ),
 }
+
+
+def test_the_largest_counts_are_imported_as_written(tmp_path):
+    plan = run(tmp_path, [import_row(workers="2147483647", union_members="999999999")])
+    assert plan.errors == []
+    assert Return.objects.values_list("workers", "union_members").get() == (2_147_483_647, 999_999_999)
 
 
 @pytest.mark.parametrize("case", BAD_ROWS)

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core import parsing
 
@@ -107,3 +109,9 @@ def test_text_with_nul_or_too_long_is_refused():
     with pytest.raises(parsing.ParseError) as error:
         parsing.normalize_tax_code("5300100001\x00")
     assert error.value.message == NUL
+
+
+@given(st.from_regex(r"[0-9][0-9-]{0,20}", fullmatch=True))
+def test_ascii_tax_codes_read_as_their_full_width_spelling(code):
+    full_width = code.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789-"})
+    assert parsing.normalize_tax_code(code) == parsing.normalize_tax_code(full_width) == code
