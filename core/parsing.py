@@ -40,8 +40,9 @@ _GROUPED = re.compile(r"[+-]?[1-9][0-9]{0,2}(?P<sep>[. \u00a0\u202f\u2009])[0-9]
 _PLAIN = re.compile(r"[+-]?[0-9]+")
 _ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
 _DAY_FIRST_DATE = re.compile(r"(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})")
-# Dashes a word processor or a keyboard layout puts where a branch tax code's hyphen belongs.
+# A tax code already written as normalize_tax_code() leaves it: ASCII digits and hyphens.
 _ASCII_TAX_CODE = re.compile(r"[0-9-]+")
+# Dashes a word processor or a keyboard layout puts where a branch tax code's hyphen belongs.
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2212"), "-")
 
 
@@ -111,7 +112,7 @@ def normalize_tax_code(text: str | None) -> str:
     NFKC folds full-width forms; the digits of other scripts (Arabic-Indic, ...) are mapped after it,
     since NFKC leaves them as they are. The caller still checks the result's format.
     """
-    if text and len(text) <= MAX_TEXT_LENGTH and text.isascii() and _ASCII_TAX_CODE.fullmatch(text):
+    if text and len(text) <= MAX_TEXT_LENGTH and _ASCII_TAX_CODE.fullmatch(text):
         return text  # already ASCII digits and hyphens, as nearly every cell is: nothing would change
     text = unicodedata.normalize("NFKC", check_text(text)).strip()
     return ascii_digits(text).translate(_DASHES)

@@ -186,22 +186,17 @@ def _parse_ownership(row: _Row, cells: dict[str, str]) -> None:
             row.error("ownership", BAD_CHOICE % {"value": text, "choices": ", ".join(Ownership.values)})
 
 
-# Plain digits this short are a count within every bound (rules.MAX_COUNT has ten digits).
-_SAFE_DIGITS = len(str(rules.MAX_COUNT)) - 1
-
-
 def _parse_figures(row: _Row, cells: dict[str, str]) -> None:
-    figures, plain = row.figures, True
+    figures = row.figures
     for name in FIGURES:
         if name not in cells:
             continue
         text = cells[name]
         if not text:
             figures[name] = None
-        elif len(text) <= _SAFE_DIGITS and text.isascii() and text.isdigit():
+        elif len(text) <= parsing.MAX_DIGITS and text.isascii() and text.isdigit():
             figures[name] = int(text)  # plain digits, as most cells are: what parse_count reads them as
         else:
-            plain = False
             try:
                 figures[name] = parsing.parse_count(text)
             except parsing.ParseError as problem:
@@ -209,10 +204,7 @@ def _parse_figures(row: _Row, cells: dict[str, str]) -> None:
                 row.error(name, problem.message)
     if figures.get("workers") is None:
         _required(row, {}, "workers")
-    if plain:  # every count is fine on its own: only the bound between two is left to check
-        row.add(rules.check_union_members(figures.get("workers"), figures.get("union_members")))
-    else:
-        row.add(rules.check_figures(figures, list(figures)))
+    row.add(rules.check_figures(figures, list(figures)))
 
 
 def _parse_organizations(row: _Row, cells: dict[str, str], today: dt.date) -> None:
