@@ -9,7 +9,7 @@ then takes turns (export, COPY, export, COPY, ...) ``--repeat`` times, each in a
   enterprise of the latest period, the response read to its end and thrown away), as a browser gets it;
 - ``copy``: PostgreSQL's own ``COPY enterprises_enterprise TO STDOUT WITH (FORMAT csv)`` of the bare
   table, read the same way;
-- ``copy-query``: COPY of the query the export runs (``reports.summary.enterprise_rows`` for the same
+- ``copy-query``: COPY of the query the export runs (``reports.engine.summary.enterprise_rows`` for the same
   period, its columns as they are), read the same way: what the figures' SQL costs by itself.
 
 It prints each one's rows per second (min / median / max), the ratio export / COPY pair by pair, and
@@ -90,7 +90,7 @@ def once(step: str) -> dict:
         from reports.models import ExportLog
 
         if step == "export-rows":  # the row-by-row path, for comparison
-            from reports import enterprise_export
+            from reports.dashboards import enterprise_export
 
             by_copy = enterprise_export.csv_stream
             enterprise_export.csv_stream = lambda rows, meta: by_copy(rows, meta, use_copy=False)
@@ -116,10 +116,10 @@ def _export_query(cursor) -> str:
     from django.contrib.auth import get_user_model
     from django.test import RequestFactory
 
-    from reports.enterprise_export import COLUMNS
-    from reports.pages import period_choice
-    from reports.summary import enterprise_rows
-    from reports.tables import TIEBREAK
+    from reports.dashboards.enterprise_export import COLUMNS
+    from reports.dashboards.tables import TIEBREAK
+    from reports.display.pages import period_choice
+    from reports.engine.summary import enterprise_rows
 
     request = RequestFactory().get("/enterprises/export.csv")
     request.user = get_user_model().objects.filter(is_superuser=True).first()

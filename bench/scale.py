@@ -96,9 +96,10 @@ def worker(repeats: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from core.periods import Period
-    from reports import aggregates, enterprise_export, indicators
-    from reports.summary import enterprise_rows
-    from reports.tables import TIEBREAK
+    from reports.dashboards import enterprise_export
+    from reports.dashboards.tables import TIEBREAK
+    from reports.engine import aggregates, indicators
+    from reports.engine.summary import enterprise_rows
     from zones.models import Zone
 
     admin, _created = User.objects.get_or_create(username="bench-admin")
@@ -389,7 +390,10 @@ def write_markdown(report: dict) -> None:
         lines.append(f"| {page} | " + " | ".join(cells) + " |")
     for key, label in [
         ("rows_per_s", "CSV export, rows/s"),
-        ("copy_rows_per_s", "PostgreSQL COPY TO of the export's rows (its query and order, raw cells), rows/s"),
+        (
+            "copy_rows_per_s",
+            "PostgreSQL COPY TO of the export's rows (its query and order, raw cells), rows/s",
+        ),
         ("peak_python_mb", "CSV export, peak Python memory (MB)"),
     ]:
         lines.append(f"| {label} | " + " | ".join(f"{report[s]['csv export'][key]:,}" for s in sizes) + " |")

@@ -197,7 +197,7 @@ LOGGING = {
 # --- Dashboard: plotly.js from our own static files, never a CDN. ---
 # static/vendor/plotly/plotly.min.js is plotly.js's "finance" partial bundle (npm package
 # plotly.js-finance-dist-min, MIT licence beside it): the smallest published bundle with every trace
-# type reports/charts.py draws (bar, scatter, funnel, waterfall), 1.3 MB instead of the full 4.8 MB
+# type reports/display/charts.py draws (bar, scatter, funnel, waterfall), 1.3 MB instead of the full 4.8 MB
 # that the plotly package ships. tests/test_static_bundle.py checks the trace types and that its
 # version matches the installed plotly package's plotly.js.
 

@@ -13,21 +13,21 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # The dashboard: province and zone pages (reports), enterprise table and pages, organizations.
-    path("", include("reports.urls")),
-    path("enterprises/", include("reports.enterprise_urls")),
-    path("organizations/", include("reports.organization_urls")),
+    path("", include("reports.dashboards.urls")),
+    path("enterprises/", include("reports.dashboards.enterprise_urls")),
+    path("organizations/", include("reports.dashboards.organization_urls")),
     # Spreadsheet import of returns and annual targets.
     path("import/", include("membership.import_urls")),
-    path("targets/", include("reports.target_urls")),
+    path("targets/", include("reports.targets.urls")),
     # Data entry by zone boards: forms, the period grid, organization lifecycle, data quality.
     path("entry/", include("enterprises.entry_urls")),
-    path("entry/", include("reports.entry_urls")),
+    path("entry/", include("reports.entry.urls")),
     path("entry/organizations/", include("membership.lifecycle_urls")),
     # Coverage reports and their downloads; the read-only JSON API.
     # The reporting cycle: what is due, each zone's status for a period, submission and approval.
-    path("reporting/", include("reports.reporting_urls")),
-    path("reports/", include("reports.report_urls")),
-    path("api/v1/", include("reports.api_urls")),
+    path("reporting/", include("reports.cycle.urls")),
+    path("reports/", include("reports.documents.urls")),
+    path("api/v1/", include("reports.api.urls")),
 ]
 
 # A database that cannot be reached gets a clear 503 page instead of a bare server error.

@@ -258,7 +258,7 @@ class Return(PeriodicReturn):
     )
     # The local day the return was first saved, by whatever path (form, grid, import, loaders): a
     # default taken when the row is made, so bulk writes get it too and corrections keep it.
-    # Timeliness (reports.rows) compares it with the period's deadline.
+    # Timeliness (reports.engine.rows) compares it with the period's deadline.
     received_on = models.DateField(
         _("received on"), null=True, blank=True, default=timezone.localdate, editable=False
     )
@@ -276,7 +276,7 @@ class Return(PeriodicReturn):
         "introduced_to_party",
         "admitted_to_party",
     )
-    # Flows the indicator engine does not sum (reports.rows keeps its own list): union members who
+    # Flows the indicator engine does not sum (reports.engine.rows keeps its own list): union members who
     # left serve the reconciliation of union members between consecutive returns.
     RECONCILIATION_FLOWS = ("union_members_left",)
     # Every figure of a return, in the order forms, the grid and the import show them.

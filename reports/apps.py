@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 def summarize_every_period(sender, using, **kwargs):
     """After ``migrate`` every period with returns has its summary (an upgrade drops old ones)."""
-    from reports import summary
+    from reports.engine import summary
 
     summary.ensure()
 
@@ -18,7 +18,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from core.db import generic_plans
-        from reports import reporting_signals, signals  # noqa: F401 - connects the summary's receivers
+
+        # Imported for their receivers, which keep the summary exact.
+        from reports.cycle import signals as reporting_signals  # noqa: F401
+        from reports.engine import signals  # noqa: F401
 
         post_migrate.connect(summarize_every_period, sender=self)
         connection_created.connect(generic_plans, dispatch_uid="core.db.generic_plans")

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.db import execute, one_of
-from reports.aggregates import SUM_COLUMNS
-from reports.rows import COLUMNS as ROW_COLUMNS
+from reports.engine.aggregates import SUM_COLUMNS
+from reports.engine.rows import COLUMNS as ROW_COLUMNS
 from zones.models import Province, Zone
 
 
@@ -167,9 +167,10 @@ class ExportLog(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.kind} {self.file_format} {self.period}"
 
 
-# --- Pre-aggregated figures (reports.summary) -------------------------------------------------
+# --- Pre-aggregated figures (reports.engine.summary) ---------------------------------------------
 
-# Columns of a summary row: the additive parts of every indicator for one group (``reports.aggregates``).
+# Columns of a summary row: the additive parts of every indicator for one group
+# (``reports.engine.aggregates``).
 SUMMARY_FIGURES = SUM_COLUMNS
 
 
@@ -229,7 +230,7 @@ for _name in SUMMARY_FIGURES:
 
 
 class EnterpriseFigures(models.Model):
-    """One enterprise's row of ``reports.rows`` for one summarized period, kept exact by the same
+    """One enterprise's row of ``reports.engine.rows`` for one summarized period, kept exact by the same
     upkeep as the summary: what the enterprise table sorts, filters and counts without computing
     every row live (at a million enterprises that takes seconds)."""
 
@@ -289,7 +290,7 @@ class FlagReview(models.Model):
     """A data-quality flag someone checked: the value is right (or explained), so the flag stops
     showing. Kept in the audit trail, with who checked it and why."""
 
-    key = models.CharField(max_length=200, unique=True, help_text="reports.quality.Flag.key")
+    key = models.CharField(max_length=200, unique=True, help_text="reports.cycle.quality.Flag.key")
     kind = models.CharField(_("check"), max_length=40)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.CASCADE, null=True, blank=True, related_name="+"

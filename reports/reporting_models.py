@@ -90,7 +90,7 @@ class ZonePeriod(models.Model):
         verbose_name_plural = _("zone reports")
         ordering = ["-period", "zone"]
         constraints = [
-            # reports.reporting reads and writes one row per zone-period (two partial constraints, so
+            # reports.cycle.reporting reads and writes one row per zone-period (two partial constraints, so
             # "outside zones" is unique too on every database: NULLs are distinct in a plain one).
             models.UniqueConstraint(
                 fields=["zone", "period"], condition=Q(zone__isnull=False), name="unique_zone_period_zoned"

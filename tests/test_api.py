@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from reports import demo
+from reports.sample import demo
 from tests import factories as f
 from zones.models import ApiToken, Zone
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import plotly.graph_objects as go
 from django.utils import translation
 
-from reports import charts
+from reports.display import charts
 
 SEGMENTS = [("org", "With an organization"), ("none", "Neither")]
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from enterprises.models import Enterprise
 from membership.models import PartyOrganization
-from reports import demo
+from reports.sample import demo
 from tests import factories as f
 from tests.helpers import listed, page, text_of
 

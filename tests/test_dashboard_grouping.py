@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from core.periods import Period
-from reports import indicators
-from reports.pages import TREND_PERIODS, table_url, trend_periods
+from reports.display.pages import TREND_PERIODS, table_url, trend_periods
+from reports.engine import indicators
 from tests import factories as f
 
 Y2024 = Period.parse("2024")

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from core.periods import Period
 from enterprises.models import Enterprise, Return
 from membership.models import OrganizationReturn, PartyOrganization
-from reports import demo
-from reports.indicators import compute
+from reports.engine.indicators import compute
+from reports.sample import demo
 from zones.models import Province, Zone
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from enterprises import services
 from enterprises.models import Enterprise, Return
 from membership.history import enterprise_history
-from reports import demo
+from reports.sample import demo
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports import demo
 from reports.models import ExportLog
+from reports.sample import demo
 from tests import factories as f
 from zones.roles import ensure_role_groups
 

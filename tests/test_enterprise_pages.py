@@ -11,8 +11,8 @@ from django.utils.formats import date_format
 
 from enterprises.models import Enterprise, Ownership
 from membership.models import PartyOrganizationLevel, PartyOrgLevel
-from reports import demo
-from reports.tables import EnterpriseTable
+from reports.dashboards.tables import EnterpriseTable
+from reports.sample import demo
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from core.periods import Period
 from enterprises import rules
 from enterprises.forms import GRID_PAGE_SIZE, OVERLAPPING_RETURN, ROWS_MOVED
 from enterprises.models import Enterprise, PeriodLock, Return
-from reports import entry_views, indicators
+from reports.engine import indicators
+from reports.entry import views as entry_views
 from tests import factories as f
 from tests.helpers import grid_row, grid_url
 from zones.models import Zone

@@ -16,7 +16,7 @@ START = "/entry/"
 
 
 def test_entry_is_the_editors_start_page(client, editor_bdh, monkeypatch):
-    monkeypatch.setattr("reports.reporting.timezone.localdate", lambda: dt.date(2024, 7, 2))
+    monkeypatch.setattr("reports.cycle.reporting.timezone.localdate", lambda: dt.date(2024, 7, 2))
     reported = f.enterprise("BDH", name="Reported Co")
     f.report(reported, "2024Q2", workers=30)
     f.enterprise("BDH", name="Silent Co")

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 
 from core.periods import Period
-from reports import enterprise_export as export
-from reports.rows import enterprise_rows
-from reports.tables import TIEBREAK
+from reports.dashboards import enterprise_export as export
+from reports.dashboards.tables import TIEBREAK
+from reports.engine.rows import enterprise_rows
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from core.periods import Period
-from reports import demo, exports, report
-from reports.indicators import compute
+from reports.documents import exports, report
+from reports.engine.indicators import compute
 from reports.models import ExportLog
+from reports.sample import demo
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from reports import demo
+from reports.sample import demo
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

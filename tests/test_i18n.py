@@ -21,7 +21,9 @@ from pypdf import PdfReader
 import config.settings
 from core.formatting import figure, pct
 from core.periods import Period
-from reports import charts, demo, exports, report
+from reports.display import charts
+from reports.documents import exports, report
+from reports.sample import demo
 from tests import factories as f
 
 CATALOG = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES" / "django.po"

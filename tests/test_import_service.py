@@ -11,7 +11,7 @@ from enterprises.models import Enterprise, PeriodLock, Return
 from membership import importing
 from membership.importing import RowError, import_file
 from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel, PartyOrgLevel
-from reports.indicators import compute
+from reports.engine.indicators import compute
 from tests import factories as f
 from tests.helpers import EXAMPLE, TODAY, csv_rows, import_row, snapshot, write_csv, write_xlsx
 
@@ -524,7 +524,7 @@ def test_with_errors_the_counts_describe_the_valid_rows_only(tmp_path):
 
 
 def test_an_import_brings_the_pre_aggregated_summary_up_to_date(tmp_path):
-    from reports import summary
+    from reports.engine import summary
 
     run(tmp_path, [import_row(period="2024S1", workers=10)])
     for period in ("2024S1", "2024"):

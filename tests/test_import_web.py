@@ -13,7 +13,7 @@ from core.periods import Period
 from enterprises.models import Enterprise, Return
 from membership import importing
 from membership.importing import COLUMNS, EXAMPLE_ROW, read_table
-from reports.indicators import compute
+from reports.engine.indicators import compute
 from tests.helpers import EXAMPLE, import_row, snapshot, upload, uploaded_token, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 
 from core.periods import Period
 from enterprises.models import Ownership
-from reports import indicators
-from reports.indicators import KEYS, compute, percent
+from reports.engine import indicators
+from reports.engine.indicators import KEYS, compute, percent
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

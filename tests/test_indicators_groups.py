@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from core.periods import Period
 from enterprises.models import Ownership
-from reports.indicators import compute
+from reports.engine.indicators import compute
 from tests import factories as f
 from zones.models import Zone
 

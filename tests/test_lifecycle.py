@@ -18,7 +18,8 @@ from membership.models import (
     PartyOrganizationLevel,
     PartyOrgLevel,
 )
-from reports import indicators, quality
+from reports.cycle import quality
+from reports.engine import indicators
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from membership.models import OrganizationReturn, PartyOrganization
-from reports import demo
+from reports.sample import demo
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

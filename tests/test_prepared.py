@@ -6,7 +6,7 @@ from django.db import connection, transaction
 
 from core.db import execute
 from enterprises.models import Return
-from reports import summary
+from reports.engine import summary
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

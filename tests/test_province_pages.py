@@ -4,7 +4,7 @@ page its zones; no chart draws more than MAX_BARS bars; trends leave out periods
 import pytest
 from django.urls import reverse
 
-from reports.pages import MAX_BARS
+from reports.display.pages import MAX_BARS
 from tests import factories as f
 from zones.models import Province, ProvinceLimit, Zone, ZoneKind
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from core.periods import Period
 from membership.models import OrganizationReturn, PartyOrgLevel
-from reports import demo, quality, return_checks
+from reports.cycle import quality, return_checks
+from reports.sample import demo
 from tests import factories as f
 
 P = Period.parse("2024S1")

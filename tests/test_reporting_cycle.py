@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from enterprises.models import PeriodLock, Return
 from membership.importing import import_file
-from reports import reporting
+from reports.cycle import reporting
 from reports.models import ReportingStatus, ZonePeriod
 from tests import factories as f
 from tests.helpers import grid_row, grid_url, import_row, write_csv

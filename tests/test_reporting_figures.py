@@ -9,8 +9,8 @@ from core.periods import Period
 from enterprises import services
 from enterprises.models import Return
 from membership.importing import import_file
-from reports import deadlines, summary
-from reports.indicators import KEYS, compute
+from reports.engine import deadlines, summary
+from reports.engine.indicators import KEYS, compute
 from reports.models import DeadlineOverride, DeadlineRule
 from tests import factories as f
 from tests.helpers import import_row, write_csv

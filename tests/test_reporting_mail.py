@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from reports import reporting_jobs
+from reports.cycle import reminders as reporting_jobs
 from reports.models import ReminderSent, ReportDelivery, ReportSubscription, UserPreference
 from tests import factories as f
 from tests.test_reporting_cycle import today

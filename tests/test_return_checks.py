@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from core.periods import Period
-from reports import quality, return_checks
+from reports.cycle import quality, return_checks
+from reports.cycle.return_checks import far_from_history
 from reports.models import FlagReview
-from reports.return_checks import far_from_history
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -46,7 +46,7 @@ def test_the_bundle_keeps_its_licence_header_and_matches_the_installed_plotly():
 
 
 def test_every_trace_type_the_charts_draw_is_in_the_bundle():
-    source = (ROOT / "reports" / "charts.py").read_text()
+    source = (ROOT / "reports" / "display" / "charts.py").read_text()
     drawn = set(re.findall(r'"type": "(\w+)"', source)) & TRACE_NAMES
     assert {"bar", "scatter", "funnel", "waterfall"} <= drawn
     bundled = set(re.findall(r'moduleType:"trace",name:"(\w+)"', _bundle()))

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from core.periods import Period
 from enterprises.models import Enterprise, Ownership, Return
 from membership.models import GrassrootsUnion, PartyOrganization
-from reports import aggregates, demo, indicators, summary
+from reports.engine import aggregates, indicators, summary
+from reports.engine.rows import enterprise_rows
 from reports.models import CoverageSummary, EnterpriseFigures
-from reports.rows import enterprise_rows
+from reports.sample import demo
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

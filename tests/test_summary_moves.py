@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 
 from core.periods import Period
-from reports import indicators, summary
+from reports.engine import indicators, summary
 from reports.models import CoverageSummary, ProvinceSummary
 from tests import factories as f
 

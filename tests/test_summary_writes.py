@@ -14,7 +14,7 @@ from enterprises import services as enterprise_services
 from enterprises.models import Enterprise, Return
 from membership import services as lifecycle
 from membership.models import PartyOrgLevel
-from reports import aggregates, indicators, summary
+from reports.engine import aggregates, indicators, summary
 from reports.models import DeadlineOverride, DeadlineRule
 from tests import factories as f
 from tests.helpers import import_row, write_csv

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from core.periods import Period
 from enterprises.models import Enterprise, Return
-from reports.indicators import compute
+from reports.engine.indicators import compute
 
 pytestmark = pytest.mark.django_db
 

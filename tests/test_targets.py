@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from core.periods import Period
-from reports.indicators import compute
+from reports.engine.indicators import compute
 from reports.models import Target, TargetIndicator
 from tests import factories as f
 from zones.models import Zone

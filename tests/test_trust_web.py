@@ -304,8 +304,8 @@ def test_a_statement_past_the_timeout_gets_the_unavailable_answer_instead_of_han
     client.force_login(viewer)
     started = time.monotonic()
     with (
-        mock.patch("reports.pages.period_choice", sleep_in_the_database),
-        mock.patch("reports.indicators.compute", sleep_in_the_database),
+        mock.patch("reports.display.pages.period_choice", sleep_in_the_database),
+        mock.patch("reports.engine.indicators.compute", sleep_in_the_database),
     ):
         response = client.get(url)
     assert time.monotonic() - started < 5
@@ -380,7 +380,7 @@ def test_a_database_outage_is_a_json_503(viewer):
 
 def test_an_unexpected_error_is_a_json_500_and_is_logged(viewer, caplog):
     client = Client(raise_request_exception=False)
-    with mock.patch("reports.indicators.compute", side_effect=ZeroDivisionError("bug")):
+    with mock.patch("reports.engine.indicators.compute", side_effect=ZeroDivisionError("bug")):
         response = client.get(reverse("api-indicators"), {"period": "2024"}, **token_for(viewer))
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"

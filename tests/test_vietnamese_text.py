@@ -76,7 +76,7 @@ def test_an_organizations_members_chart_reads_periods_as_people_do(client, viewe
 
 
 def test_the_entry_start_page_writes_deadlines_day_first(client, editor_bdh, monkeypatch):
-    monkeypatch.setattr("reports.reporting.timezone.localdate", lambda: dt.date(2024, 7, 2))
+    monkeypatch.setattr("reports.cycle.reporting.timezone.localdate", lambda: dt.date(2024, 7, 2))
     f.enterprise("BDH")
     client.force_login(editor_bdh)
     page = vi(client, "/entry/")

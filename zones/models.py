@@ -96,7 +96,7 @@ class Zone(models.Model):
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="zones", verbose_name=_("province")
     )
-    # The indicator engine counts a group's figures only over zones that collect it (reports.rows).
+    # The indicator engine counts a group's figures only over zones that collect it (reports.engine.rows).
     collects_party = models.BooleanField(
         _("collects party figures"),
         default=True,

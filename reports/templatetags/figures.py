@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core import formatting
-from reports.charts import plotly_locale as locale_config
+from reports.display.charts import plotly_locale as locale_config
 
 register = template.Library()
 

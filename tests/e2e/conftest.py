@@ -109,7 +109,7 @@ def demo(transactional_db, django_user_model):
     """
     from django.apps import apps
 
-    from reports import demo as demo_data
+    from reports.sample import demo as demo_data
     from zones.roles import Role, ensure_role_groups
 
     import_module("zones.migrations.0002_lao_cai_reference_zones").create(apps, None)

@@ -34,7 +34,7 @@ MAX_SCREENSHOT_HEIGHT = 1800  # the top of long pages is what a reader of the RE
 
 def _duc_giang():
     from enterprises.models import Enterprise
-    from reports.demo import DUC_GIANG_TAX_CODE
+    from reports.sample.demo import DUC_GIANG_TAX_CODE
 
     return Enterprise.objects.get(tax_code=DUC_GIANG_TAX_CODE)
 

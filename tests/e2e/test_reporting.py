@@ -24,7 +24,7 @@ def _everyone_reports(zone_code, period):
 
 
 def test_editor_submits_and_administrator_approves(page, problems):
-    from reports import reporting
+    from reports.cycle import reporting
     from reports.reporting_models import ZonePeriod
     from zones.models import Zone
 

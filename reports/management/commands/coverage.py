@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 
 from core.formatting import InstallationLanguageCommand
 from core.periods import Period
-from reports import contract, indicators
+from reports.engine import contract, indicators
 from reports.management.scope import add_scope_arguments, scope_codes
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.formatting import InstallationLanguageCommand
 from core.periods import Period
-from reports import exports, report
+from reports.documents import exports, report
 from reports.management.scope import add_scope_arguments, scope_codes
 
 

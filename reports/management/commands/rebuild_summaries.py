@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.periods import Period
-from reports import indicators, summary
+from reports.engine import indicators, summary
 
 
 class Command(BaseCommand):

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 from core.formatting import InstallationLanguageCommand
 from core.periods import Period
-from reports import contract, deadlines, reporting
+from reports.cycle import reporting
+from reports.engine import contract, deadlines
 from zones.models import OUTSIDE_ZONES, Zone
 
 FIELDS = (

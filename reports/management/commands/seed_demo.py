@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 
 from core.formatting import InstallationLanguageCommand
-from reports import demo
+from reports.sample import demo
 
 
 def _what(key: str) -> str:

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 
 from core.formatting import InstallationLanguageCommand
-from reports import reporting_jobs
+from reports.cycle import reminders as reporting_jobs
 
 
 class Command(InstallationLanguageCommand):

@@ -1,0 +1,177 @@
+"""The enterprise table (filtered, sorted, paginated, exported) and the enterprise page; read-only."""
+
+from django.contrib.auth.decorators import permission_required
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from core.periods import Period
+from enterprises.access import get_enterprise_for_user, visible
+from membership.history import enterprise_history, organization_history
+from membership.models import Attachment
+from reports.dashboards import enterprise_export as export
+from reports.dashboards.filters import EnterpriseFilter
+from reports.dashboards.tables import TIEBREAK, EnterpriseTable
+from reports.display import charts
+from reports.display.pages import period_choice
+from reports.engine import indicators
+from reports.engine.rows import lifetime_flows
+from reports.engine.summary import enterprise_rows
+from reports.models import ExportKind, ExportLog
+from zones.access import can_edit_zone, role_required
+
+
+@method_decorator(role_required(), name="dispatch")
+class EnterpriseListView(SingleTableMixin, FilterView):
+    """Operating enterprises of the selected period with their figures, as the dashboard counts them.
+
+    Queries: the periods with data, the zone choices of the filter form, the count, the page.
+    """
+
+    table_class = EnterpriseTable
+    filterset_class = EnterpriseFilter
+    template_name = "enterprises/enterprise_list.html"
+    table_pagination = {"per_page": 50}
+
+    def get_queryset(self):
+        self.periods, self.period = period_choice(self.request)
+        # With no returns at all, the table still lists the enterprises operating this year.
+        period = self.period or Period.year_of(timezone.localdate().year)
+        self.period = period
+        rows = enterprise_rows(period, None, operating_only=False).order_by(*TIEBREAK)
+        return visible(self.request.user, rows)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("sort", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "periods": self.periods,
+            "period": self.period,
+            "export_query": query.urlencode(),
+            "can_export": self.request.user.has_perm("reports.export_reports"),
+        }
+
+
+@role_required()
+@permission_required("reports.export_reports", raise_exception=True)
+def enterprise_export(request, file_format):
+    """The table behind the same filters (the drill-down links' too) as CSV or XLSX, streamed."""
+    periods, period = period_choice(request)
+    period = period or Period.year_of(timezone.localdate().year)
+    rows = visible(request.user, enterprise_rows(period, None, operating_only=False).order_by(*TIEBREAK))
+    filterset = EnterpriseFilter(request.GET, queryset=rows)
+    if not filterset.is_valid():
+        errors = "; ".join(
+            f"{filterset.form.fields[f].label}: {' '.join(e)}" for f, e in filterset.errors.items()
+        )
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    filters = [
+        (str(filterset.form.fields[name].label), _filter_text(filterset.form, name, value))
+        for name, value in filterset.form.cleaned_data.items()
+        if value not in (None, "", [])
+    ]
+    ExportLog.objects.create(
+        user=request.user,
+        kind=ExportKind.ENTERPRISES,
+        file_format=file_format,
+        period=str(period),
+        zones=" ".join(filterset.form.cleaned_data.get("zone") or []),
+        filters={name: value for name, value in request.GET.lists() if name != "page"},
+    )
+    meta = export.metadata(period, filters, request.user)
+    name = f"enterprises-{period}.{file_format}"
+    if file_format == "csv":
+        response = StreamingHttpResponse(
+            export.csv_stream(filterset.qs, meta), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return FileResponse(export.xlsx_file(filterset.qs, meta), as_attachment=True, filename=name)
+
+
+def _filter_text(form, name, value) -> str:
+    """A filter's value as the form shows it (the choice labels, not the codes)."""
+    choices = dict(getattr(form.fields[name], "choices", []))
+    values = value if isinstance(value, list | tuple) else [value]
+    return ", ".join(str(choices.get(v, v)) for v in values)
+
+
+STOCKS = (
+    ("workers", gettext_lazy("Workers")),
+    ("party_members", gettext_lazy("Party members")),
+    ("union_members", gettext_lazy("Union members")),
+)
+FLOWS = (
+    ("new_union_members", gettext_lazy("New union members")),
+    ("awareness_class_attendees", gettext_lazy("Sent to awareness classes")),
+    ("proposed_for_admission", gettext_lazy("Proposed for admission")),
+    ("introduced_to_party", gettext_lazy("Introduced by the union")),
+    ("admitted_to_party", gettext_lazy("Admitted to the party")),
+)
+
+
+def _returns_chart(returns, figures) -> dict:
+    """One line per figure over the enterprise's returns."""
+    lines = [(str(label), [getattr(r, key) for r in returns]) for key, label in figures]
+    return charts.lines([Period.parse(r.period).label() for r in returns], lines, _("people"))
+
+
+@role_required()
+def enterprise_detail(request, pk):
+    """Returns over time, organizations with their history, pipeline figures. Nine queries."""
+    enterprise = get_enterprise_for_user(request.user, pk)
+    periods, period = period_choice(request)
+    returns = list(enterprise.returns.order_by("starts_on", "ends_on"))
+    organizations = [
+        (organization, organization_history(organization, list(organization.levels.all())))
+        for organization in enterprise.party_organizations.prefetch_related("levels").order_by("founded_on")
+    ]
+    unions = list(enterprise.unions.order_by("founded_on"))
+    attachment = Attachment.objects.filter(enterprise=enterprise).select_related("organization").first()
+    row = enterprise_rows(period, None, operating_only=False).filter(pk=pk).first() if period else None
+    totals = lifetime_flows(enterprise)
+
+    steps = [(_("since the first return"), totals)]
+    if row is not None:
+        steps.insert(0, (period.label(), {key: getattr(row, key) for key, _label in FLOWS}))
+    pipeline_rows = [{"label": label, **flows, **indicators.pipeline_rates(flows)} for label, flows in steps]
+    return render(
+        request,
+        "enterprises/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "periods": periods,
+            "period": period,
+            "row": row,
+            "returns": [
+                (Period.parse(r.period), [getattr(r, key) for key, _label in (*STOCKS, *FLOWS)])
+                for r in returns
+            ],
+            "columns": [str(label) for _key, label in (*STOCKS, *FLOWS)],
+            "organizations": organizations,
+            "unions": unions,
+            "attachment": attachment,
+            "pipeline": pipeline_rows,
+            "stock_chart": _returns_chart(returns, STOCKS),
+            "flow_chart": _returns_chart(returns, FLOWS),
+            "history": enterprise_history(enterprise),
+            "can_write": can_edit_zone(request.user, enterprise.zone),
+        },
+    )
+
+
+@role_required()
+def enterprise_history_page(request, pk):
+    enterprise = get_enterprise_for_user(request.user, pk)
+    return render(
+        request,
+        "enterprises/entry/enterprise_history.html",
+        {"enterprise": enterprise, "history": enterprise_history(enterprise)},
+    )

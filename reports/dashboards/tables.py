@@ -1,0 +1,84 @@
+"""The enterprise table: one row per operating enterprise with its figures for the selected period.
+
+Rows come from ``reports.engine.rows.enterprise_rows``, whose columns the table shows under their own names,
+so that the table and the dashboard count the same enterprises the same way.
+"""
+
+import django_tables2 as tables
+from django.db.models import F
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from core.formatting import figure
+
+# Every sort ends on the name and tax code, so that pages never repeat or skip rows between ties.
+TIEBREAK = ("search_name", "tax_code")
+
+
+class SortedColumn(tables.Column):
+    """Sorts on ``field``, with "no data" last in both directions (SQLite and PostgreSQL agree)."""
+
+    def __init__(self, verbose_name, *, field, **kwargs):
+        self.field = field
+        kwargs.setdefault("empty_values", ())
+        super().__init__(verbose_name=verbose_name, **kwargs)
+
+    def order(self, queryset, is_descending):
+        key = F(self.field).desc(nulls_last=True) if is_descending else F(self.field).asc(nulls_last=True)
+        return queryset.order_by(key, *TIEBREAK), True
+
+
+class FigureColumn(SortedColumn):
+    """A count: grouped digits, "no data" when nothing was reported (never 0)."""
+
+    def __init__(self, verbose_name, *, field, **kwargs):
+        kwargs.setdefault("attrs", {"th": {"class": "num"}, "td": {"class": "num"}})
+        super().__init__(verbose_name, field=field, **kwargs)
+
+    def render(self, value):
+        return figure(value)
+
+
+class YesNoColumn(SortedColumn):
+    def render(self, value):
+        return _("yes") if value else _("no")
+
+
+class EnterpriseTable(tables.Table):
+    name = SortedColumn(
+        _("Enterprise"), field="search_name", linkify=("enterprise-detail", {"pk": tables.A("pk")})
+    )
+    tax_code = SortedColumn(_("Tax code"), field="tax_code")
+    zone_code = SortedColumn(_("Zone"), field="zone_code")
+    ownership = SortedColumn(_("Ownership"), field="ownership")
+    workers = FigureColumn(_("Workers"), field="workers")
+    has_party_org = YesNoColumn(_("Party organization"), field="has_party_org")
+    party_members = FigureColumn(_("Party members"), field="party_members")
+    has_union = YesNoColumn(_("Grassroots union"), field="has_union")
+    union_members = FigureColumn(_("Union members"), field="union_members")
+    new_union_members = FigureColumn(_("New union members"), field="new_union_members")
+    awareness_class_attendees = FigureColumn(
+        _("Sent to awareness classes"), field="awareness_class_attendees"
+    )
+    proposed_for_admission = FigureColumn(_("Proposed for admission"), field="proposed_for_admission")
+    introduced_to_party = FigureColumn(_("Introduced by the union"), field="introduced_to_party")
+    admitted_to_party = FigureColumn(_("Admitted to the party"), field="admitted_to_party")
+    reported = YesNoColumn(_("Reported"), field="reported")
+
+    class Meta:
+        template_name = "django_tables2/accessible.html"
+        attrs = {"class": "data-table enterprise-table"}
+        empty_text = _("No enterprise matches these filters.")
+        order_by = "name"
+
+    def render_name(self, value, record):
+        """An enterprise that closed is listed for the flows of the periods it operated in: say so."""
+        if getattr(record, "operating", True):
+            return value
+        return format_html('{} <span class="tag">{}</span>', value, _("closed"))
+
+    def render_zone_code(self, value):
+        return value or _("outside every zone")
+
+    def render_ownership(self, record):
+        return record.get_ownership_display()
