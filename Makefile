@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres lint check-migrations clean messages compilemessages bench e2e-deps screenshots bandit load
+.PHONY: install run test test-sqlite test-postgres lint lint-imports check-migrations clean messages compilemessages bench e2e-deps screenshots bandit load
 
 install: $(STAMP)
 
@@ -20,10 +20,15 @@ run: install compilemessages
 	$(PY) manage.py seed_demo --reset-passwords
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install e2e-deps compilemessages check-migrations bandit test-sqlite test-postgres
+test: install e2e-deps compilemessages check-migrations lint-imports bandit test-sqlite test-postgres
 
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
+
+# The one-way imports between the apps and between the packages of reports/ (pyproject.toml's
+# [tool.importlinter], docs/architecture.md).
+lint-imports: install
+	$(VENV)/bin/lint-imports
 
 # Security lint of the app's code; skips are explained in pyproject.toml's [tool.bandit].
 bandit: install
@@ -36,7 +41,7 @@ test-postgres: install compilemessages
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 # Translations. `make messages` refreshes locale/vi/LC_MESSAGES/django.po from the sources
-# (new msgids arrive empty or fuzzy: translate them, tests/test_i18n.py fails until you do) and
+# (new msgids arrive empty or fuzzy: translate them, tests/config/test_i18n.py fails until you do) and
 # compiles it. `run` and `test` only compile: they never rewrite the catalog, so a stale one fails the
 # tests instead of being silently refreshed. The .mo files are built, never committed (.gitignore).
 MESSAGES_IGNORE := -i '.venv/*' -i 'staticfiles/*' -i 'tests/*' -i 'bench/*' -i 'docs/*' -i 'test-artifacts/*' -i 'build/*'

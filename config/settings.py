@@ -198,8 +198,8 @@ LOGGING = {
 # static/vendor/plotly/plotly.min.js is plotly.js's "finance" partial bundle (npm package
 # plotly.js-finance-dist-min, MIT licence beside it): the smallest published bundle with every trace
 # type reports/display/charts.py draws (bar, scatter, funnel, waterfall), 1.3 MB instead of the full 4.8 MB
-# that the plotly package ships. tests/test_static_bundle.py checks the trace types and that its
-# version matches the installed plotly package's plotly.js.
+# that the plotly package ships. tests/reports/display/test_static_bundle.py checks the trace types
+# and that its version matches the installed plotly package's plotly.js.
 
 # Spreadsheet import of returns (membership/importing/): limits for the command and the
 # upload page, and where an uploaded file waits between preview and confirmation (a private

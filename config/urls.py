@@ -14,8 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The dashboard: province and zone pages (reports), enterprise table and pages, organizations.
     path("", include("reports.dashboards.urls")),
-    path("enterprises/", include("reports.dashboards.enterprise_urls")),
-    path("organizations/", include("reports.dashboards.organization_urls")),
     # Spreadsheet import of returns and annual targets.
     path("import/", include("membership.import_urls")),
     path("targets/", include("reports.targets.urls")),

@@ -2,7 +2,7 @@
 # Dump the app's database into BACKUP_DIR as coverage-<UTC time>.dump (pg_dump's custom format,
 # compressed, restorable with pg_restore), then delete dumps older than BACKUP_KEEP_DAYS days.
 # Run daily by deploy/coverage-backup.timer; docs/deployment.md ("Backups") has the restore steps,
-# which tests/test_backup.py runs on every `make test`.
+# which tests/config/test_backup.py runs on every `make test`.
 # Reads DATABASE_URL (as in /etc/coverage/env). Prints the new dump's path.
 set -euo pipefail
 

@@ -1,5 +1,5 @@
 """Server and database process helpers for the tests that need PostgreSQL and real processes
-(tests/test_faults.py, tests/test_backup.py, tests/test_routers.py).
+(tests/config/test_faults.py, tests/config/test_backup.py, tests/config/test_routers.py).
 
 Each test gets a database of its own (the ``database`` fixture), cloned from a template (migrated, the
 demo data set, two users) made once per run, and gunicorn servers in production mode on free loopback

@@ -1,6 +1,6 @@
-"""What the daily commands send: deadline reminders to zone editors (``send_reminders``) and
-subscribed coverage reports (``send_reports``). Each send is recorded once it succeeded, so running
-them every day never repeats one, and one that failed is tried again on the next run."""
+"""Deadline reminders to zone editors, sent by the daily ``send_reminders``. Each send is recorded
+once it succeeded, so running it every day never repeats one, and one that failed is tried again on
+the next run (the scheduled reports of ``reports.documents.scheduled`` work the same way)."""
 
 from __future__ import annotations
 
@@ -9,29 +9,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.periods import Period, all_periods_of_year
 from reports.cycle import mail as reporting_mail
 from reports.cycle import reporting
-from reports.documents import exports, report
 from reports.engine import deadlines
-from reports.models import (
-    ExportKind,
-    ExportLog,
-    ReminderSent,
-    ReportDelivery,
-    ReportFormat,
-    ReportingStatus,
-    ReportSubscription,
-    ZonePeriod,
-)
+from reports.models import ReminderSent, ReportingStatus, ZonePeriod
 from zones.models import Zone
-
-MIME_TYPES = {
-    ReportFormat.PDF: "application/pdf",
-    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @dataclass
@@ -46,7 +31,7 @@ class Sent:
             self.failed += 1
 
 
-def _periods_of_length(length: str, today: dt.date) -> list[Period]:
+def periods_of_length(length: str, today: dt.date) -> list[Period]:
     kind = deadlines.kind_of(length)
     return [p for y in (today.year - 1, today.year) for p in all_periods_of_year(y) if p.kind == kind]
 
@@ -56,7 +41,7 @@ def reminders_due(today: dt.date, days: int) -> list[tuple[Zone, Period, dt.date
     and has not passed, and whose returns are neither submitted nor approved."""
     due, cache = [], {}
     for zone in Zone.objects.filter(editors__isnull=False).distinct().order_by("code"):
-        for period in _periods_of_length(zone.reporting_frequency, today):
+        for period in periods_of_length(zone.reporting_frequency, today):
             if period not in cache:
                 cache[period] = deadlines.deadline(period)
             if period.end < today <= cache[period] <= today + dt.timedelta(days=days):
@@ -96,61 +81,4 @@ def send_reminders(today: dt.date | None = None) -> Sent:
             if ok:
                 ReminderSent.objects.create(user=user, zone=zone, period=str(period))
             result.add(ok)
-    return result
-
-
-def latest_passed(length: str, today: dt.date) -> Period | None:
-    """The latest period of the length whose deadline has passed."""
-    passed = [p for p in _periods_of_length(length, today) if deadlines.deadline(p) < today]
-    return max(passed) if passed else None
-
-
-def send_reports(today: dt.date | None = None) -> Sent:
-    """Mail each subscription its report for the latest period whose deadline passed, once."""
-    today = today or timezone.localdate()
-    result = Sent()
-    latest = {}
-    for subscription in ReportSubscription.objects.select_related("user", "zone").order_by("pk"):
-        user = subscription.user
-        length = subscription.period_length
-        if length not in latest:
-            latest[length] = latest_passed(length, today)
-        period = latest[length]
-        if (
-            period is None
-            or not user.is_active
-            or not user.email
-            or not user.has_perm("reports.export_reports")
-        ):
-            continue
-        if ReportDelivery.objects.filter(subscription=subscription, period=str(period)).exists():
-            continue
-        zones = [subscription.zone] if subscription.zone else None
-        with translation.override(reporting_mail.language_of(user)):
-            built = report.build(period, zones, user=user)
-            render = exports.to_pdf if subscription.file_format == ReportFormat.PDF else exports.to_xlsx
-            content = render(built)
-            scope = str(built.scope_label)
-        attachment = (
-            exports.filename(built, subscription.file_format),
-            content,
-            MIME_TYPES[subscription.file_format],
-        )
-        ok = reporting_mail.send(
-            user,
-            "report",
-            lambda scope=scope, period=period: {"scope": scope, "period": period.label()},
-            [attachment],
-        )
-        if ok:
-            ReportDelivery.objects.create(subscription=subscription, period=str(period))
-            ExportLog.objects.create(
-                user=user,
-                kind=ExportKind.REPORT,
-                file_format=subscription.file_format,
-                period=str(period),
-                zones=subscription.zone.code if subscription.zone else "",
-                filters={"delivery": "e-mail"},
-            )
-        result.add(ok)
     return result

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.cycle import views as views
+from reports.cycle import views
 
 urlpatterns = [
     path("", views.reporting_due, name="reporting-due"),

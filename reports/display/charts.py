@@ -1,8 +1,8 @@
 """Plotly figures as plain dicts, built from the indicator engine's output (query -> data -> figure).
 
 Building ``plotly.graph_objects`` at request time costs milliseconds per figure (it validates every
-property); plain dicts cost microseconds. ``tests/test_charts.py`` passes every figure built here
-through ``plotly.graph_objects.Figure`` once to prove it valid. No database access here.
+property); plain dicts cost microseconds. ``tests/reports/display/test_charts.py`` passes every
+figure built here through ``plotly.graph_objects.Figure`` once to prove it valid. No database access here.
 
 Colours are never the only carrier of meaning: every segment also has a fill pattern and a text
 label, every line a marker symbol and a dash style. Fills have at least 3:1 contrast with the white

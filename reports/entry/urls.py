@@ -1,11 +1,9 @@
 from django.urls import path
 
-from reports.dashboards.enterprises import enterprise_history_page
-from reports.entry import views as views
+from reports.entry import views
 
 urlpatterns = [
     path("", views.entry_start, name="entry-start"),
-    path("enterprises/<int:pk>/history/", enterprise_history_page, name="enterprise-history"),
     path("returns/", views.period_grid_start, name="period-grid-start"),
     path("returns/<str:zone>/<str:period>/", views.period_grid, name="period-grid"),
     path("quality/", views.data_quality, name="data-quality"),

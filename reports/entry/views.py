@@ -23,9 +23,9 @@ from enterprises.forms import GridStartForm, PeriodGrid
 from enterprises.locks import closed_period
 from enterprises.models import Return
 from reports.cycle import quality
+from reports.cycle.forms import FlagCheckForm
 from reports.cycle.views import due_cycles
 from reports.models import FlagReview
-from reports.targets.forms import FlagCheckForm
 from zones.access import editable_zones, get_zone_for_user, role_required
 from zones.roles import Role, is_administrator
 

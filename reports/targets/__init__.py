@@ -1,0 +1,1 @@
+"""Annual targets: the form and the pages where administrators set them."""

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 
 from core.formatting import InstallationLanguageCommand
-from reports.cycle import reminders as reporting_jobs
+from reports.cycle import reminders
 
 
 class Command(InstallationLanguageCommand):
@@ -11,7 +11,7 @@ class Command(InstallationLanguageCommand):
     )
 
     def handle(self, *args, **options):
-        result = reporting_jobs.send_reminders()
+        result = reminders.send_reminders()
         self.stdout.write(
             _("reminders sent: %(sent)s, failed: %(failed)s") % {"sent": result.sent, "failed": result.failed}
         )

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 
 from core.formatting import InstallationLanguageCommand
-from reports.cycle import reminders as reporting_jobs
+from reports.documents import scheduled
 
 
 class Command(InstallationLanguageCommand):
@@ -11,7 +11,7 @@ class Command(InstallationLanguageCommand):
     )
 
     def handle(self, *args, **options):
-        result = reporting_jobs.send_reports()
+        result = scheduled.send_reports()
         self.stdout.write(
             _("reports sent: %(sent)s, failed: %(failed)s") % {"sent": result.sent, "failed": result.failed}
         )

@@ -14,7 +14,7 @@ from reports.engine.indicators import KEYS, compute
 from reports.models import DeadlineOverride, DeadlineRule
 from tests import factories as f
 from tests.helpers import import_row, write_csv
-from tests.test_reporting_cycle import today
+from tests.reports.cycle.test_reporting_cycle import today
 
 pytestmark = pytest.mark.django_db
 S1 = Period.parse("2024S1")

@@ -8,10 +8,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from reports.cycle import reminders as reporting_jobs
+from reports.cycle import reminders
+from reports.documents import scheduled
 from reports.models import ReminderSent, ReportDelivery, ReportSubscription, UserPreference
 from tests import factories as f
-from tests.test_reporting_cycle import today
+from tests.reports.cycle.test_reporting_cycle import today
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +40,10 @@ def test_editors_are_reminded_once_before_the_deadline_in_their_language(bdh_hal
     f.report(f.enterprise("BDH", established=dt.date(2015, 1, 1)), "2024S1", workers=5)
     missing = f.enterprise("BDH", established=dt.date(2015, 1, 1), name="Công ty Chưa Báo Cáo")
     with today(dt.date(2024, 7, 10)):  # deadline 20 July: too early
-        assert reporting_jobs.send_reminders().sent == 0
+        assert reminders.send_reminders().sent == 0
     with today(dt.date(2024, 7, 16)):
-        assert reporting_jobs.send_reminders().sent == 1
-        assert reporting_jobs.send_reminders().sent == 0  # never the same reminder twice
+        assert reminders.send_reminders().sent == 1
+        assert reminders.send_reminders().sent == 0  # never the same reminder twice
     (message,) = mail.outbox
     assert message.to == ["editor-bdh@example.org"]  # DPM reports quarterly: 2024Q2's deadline has passed
     assert "20/07/2024" in message.subject
@@ -55,7 +56,7 @@ def test_a_failed_reminder_is_retried_on_the_next_run(bdh_half, editors):
     f.enterprise("BDH", established=dt.date(2015, 1, 1))
     with today(dt.date(2024, 7, 16)):
         with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("mail server down")):
-            assert reporting_jobs.send_reminders().failed == 1
+            assert reminders.send_reminders().failed == 1
         assert not ReminderSent.objects.exists()
         out = StringIO()
         call_command("send_reminders", stdout=out)
@@ -66,7 +67,7 @@ def test_a_failed_reminder_is_retried_on_the_next_run(bdh_half, editors):
 def test_no_reminder_once_every_enterprise_reported(bdh_half, editors):
     f.report(f.enterprise("BDH", established=dt.date(2015, 1, 1)), "2024S1", workers=5)
     with today(dt.date(2024, 7, 16)):
-        assert reporting_jobs.send_reminders().sent == 0
+        assert reminders.send_reminders().sent == 0
 
 
 def test_a_subscribed_report_is_mailed_once_after_the_deadline(administrator):
@@ -76,13 +77,13 @@ def test_a_subscribed_report_is_mailed_once_after_the_deadline(administrator):
     f.report(f.enterprise("BDH", established=dt.date(2015, 1, 1)), "2024S1", workers=5)
     ReportSubscription.objects.create(user=administrator, period_length="half", file_format="xlsx")
     with today(dt.date(2024, 7, 20)):  # 2024S1's deadline day itself: the latest passed is 2023S2's
-        assert reporting_jobs.send_reports().sent == 1
+        assert scheduled.send_reports().sent == 1
     assert mail.outbox.pop().attachments[0][0] == "coverage-2023S2-province.xlsx"
     with today(dt.date(2024, 7, 21)):
         with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")):
-            assert reporting_jobs.send_reports().failed == 1
-        assert reporting_jobs.send_reports().sent == 1
-        assert reporting_jobs.send_reports().sent == 0
+            assert scheduled.send_reports().failed == 1
+        assert scheduled.send_reports().sent == 1
+        assert scheduled.send_reports().sent == 0
     (message,) = mail.outbox
     assert message.to == ["admin@example.org"]
     assert "first half of 2024" in message.subject  # the administrator reads English
@@ -99,7 +100,7 @@ def test_reports_go_only_to_users_who_may_download_them(editor_bdh):
     editor_bdh.save()
     ReportSubscription.objects.create(user=editor_bdh, period_length="half", file_format="pdf")
     with today(dt.date(2024, 7, 21)):
-        assert reporting_jobs.send_reports().sent == 0
+        assert scheduled.send_reports().sent == 0
     assert not mail.outbox
 
 

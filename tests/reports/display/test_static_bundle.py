@@ -14,7 +14,7 @@ from plotly.basedatatypes import BaseTraceType
 from plotly.offline import get_plotlyjs_version
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 BUNDLE = "vendor/plotly/plotly.min.js"
 # Every trace type plotly knows (go.Bar -> "bar"); plotly's lazy module lists them through dir().
 TRACE_NAMES = {

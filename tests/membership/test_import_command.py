@@ -79,7 +79,7 @@ def test_as_a_user_the_zones_of_that_user_bind_the_import(tmp_path, editor_dpm):
 @pytest.mark.django_db(transaction=True)
 def test_the_exit_status_tells_success(tmp_path):
     """The contract: a non-zero exit status and every bad row on the terminal."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     env = {"DATABASE_URL": database, "PATH": "/usr/bin:/bin"}
 
