@@ -290,7 +290,9 @@ class FlagReview(models.Model):
     """A data-quality flag someone checked: the value is right (or explained), so the flag stops
     showing. Kept in the audit trail, with who checked it and why."""
 
-    key = models.CharField(max_length=200, unique=True, help_text="reports.cycle.quality.Flag.key")
+    # The key of reports.cycle.quality.Flag (the help text keeps the module's old name: a pure move
+    # changes no migration).
+    key = models.CharField(max_length=200, unique=True, help_text="reports.quality.Flag.key")
     kind = models.CharField(_("check"), max_length=40)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
