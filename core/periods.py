@@ -140,6 +140,23 @@ class Period:
         return _("Q%(quarter)s %(year)s") % {"quarter": self.index, "year": self.year}
 
 
+def one_year_later(day: dt.date) -> dt.date:
+    """The same day a year later; a 29 February moves to 28 February (a probation's 12 months)."""
+    if day.month == 2 and day.day == 29:
+        return dt.date(day.year + 1, 2, 28)
+    return day.replace(year=day.year + 1)
+
+
+def latest_a_year_before(day: dt.date) -> dt.date:
+    """The last day whose ``one_year_later`` is on or before ``day``: so ``one_year_later(d) <=
+    day`` exactly when ``d <= latest_a_year_before(day)`` (28 February 2025 gives 29 February 2024)."""
+    if day.month == 2 and day.day == 28 and calendar.isleap(day.year - 1):
+        return dt.date(day.year - 1, 2, 29)
+    if day.month == 2 and day.day == 29:
+        return dt.date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
 def all_periods_of_year(year: int) -> list[Period]:
     return [Period(year, kind, i) for kind, (count, _m) in _KINDS.items() for i in range(1, count + 1)]
 

@@ -8,11 +8,13 @@ Numbers, dates and tax codes are read by ``core.parsing``, as in the import: ``1
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -305,6 +307,7 @@ class PeriodGrid:
             posted = {int(m[1]) for key in data if (m := _POSTED_ROW.match(key))}
             enterprises = list(operating.filter(pk__in=posted)) if len(posted) <= GRID_PAGE_SIZE else []
             self.moved = len(enterprises) != len(posted)
+        self._enterprise_ids = [e.pk for e in enterprises]
         self.previous_period = period.previous()
         exact, blocking, previous = {}, {}, {}
         nearby = Return.objects.filter(
@@ -326,6 +329,17 @@ class PeriodGrid:
                 value = getattr(row.previous, cell.field) if row.previous else None
                 cell.previous = "" if value is None else figure(value)
         self.not_started = bool(rules.check_period_not_future(period, today or timezone.localdate()))
+
+    @functools.cached_property
+    def _hosting_org(self) -> set[int]:
+        """The grid's enterprises hosting a party organization at the period's end (one query, made
+        only when a row gives where members without an organization take part)."""
+        end = self.period.end
+        alive = Q(party_organizations__founded_on__lte=end) & (
+            Q(party_organizations__dissolved_on__isnull=True) | Q(party_organizations__dissolved_on__gt=end)
+        )
+        hosts = Enterprise.objects.filter(alive, pk__in=self._enterprise_ids)
+        return set(hosts.values_list("pk", flat=True))
 
     @property
     def pages(self) -> list[int]:
@@ -393,6 +407,12 @@ class PeriodGrid:
         parsed = {name: value for name, value in row.values.items() if name not in errors}
         for name, problem in rules.check_figures(parsed, self.fields):
             errors.setdefault(name, problem)
+        if not errors and any(parsed.get(name) is not None for name in Return.PEOPLE):
+            stored = {name: getattr(row.current, name) if row.current else None for name in Return.FIGURES}
+            hosts_org = row.enterprise.pk in self._hosting_org
+            label = self.period.label()
+            for name, problem in rules.check_people(stored | parsed, hosts_org=hosts_org, period_label=label):
+                errors.setdefault(name, problem)
         # Union members the zone no longer collects are still recorded, and still bound workers.
         members, workers = row.current.union_members if row.current else None, parsed.get("workers")
         if "union_members" not in self.fields and None not in (members, workers) and workers < members:

@@ -250,6 +250,47 @@ class Return(PeriodicReturn):
         _("union members introduced to the party"), null=True, blank=True
     )
     admitted_to_party = models.PositiveIntegerField(_("admitted to the party"), null=True, blank=True)
+    # People behind the party figures (DOMAIN.md "People"): counts only, never names.
+    probationary_party_members = models.PositiveIntegerField(
+        _("probationary party members"),
+        null=True,
+        blank=True,
+        help_text=_("Of the party members, those still probationary at the end of the period."),
+    )
+    owner_manager_party_members = models.PositiveIntegerField(
+        _("owners and managers in the party"),
+        null=True,
+        blank=True,
+        help_text=_("Owners, directors and deputy directors who are party members."),
+    )
+    members_with_association_cell = models.PositiveIntegerField(
+        _("members with the Business Association cell"),
+        null=True,
+        blank=True,
+        help_text=_("Only for an enterprise without a party organization."),
+    )
+    members_at_residence = models.PositiveIntegerField(
+        _("members active at their residence"),
+        null=True,
+        blank=True,
+        help_text=_("Only for an enterprise without a party organization."),
+    )
+    became_official = models.PositiveIntegerField(_("recognized as official members"), null=True, blank=True)
+    probation_not_recognized = models.PositiveIntegerField(
+        _("probation ended without recognition"), null=True, blank=True
+    )
+    owners_managers_admitted = models.PositiveIntegerField(
+        _("owners and managers admitted"),
+        null=True,
+        blank=True,
+        help_text=_("Of those admitted to the party."),
+    )
+    leaders_trained_intermediate = models.PositiveIntegerField(
+        _("leaders trained in intermediate political theory"), null=True, blank=True
+    )
+    leaders_trained_advanced = models.PositiveIntegerField(
+        _("leaders trained in advanced political theory"), null=True, blank=True
+    )
     union_members_left = models.PositiveIntegerField(
         _("union members who left"),
         null=True,
@@ -268,19 +309,37 @@ class Return(PeriodicReturn):
 
     owner_field = "enterprise"
 
-    STOCKS = ("workers", "party_members", "union_members")
-    FLOWS = (
+    # The people columns (DOMAIN.md "People: leaders, probation, where members meet").
+    PEOPLE_STOCKS = (
+        "probationary_party_members",
+        "owner_manager_party_members",
+        "members_with_association_cell",
+        "members_at_residence",
+    )
+    PEOPLE_FLOWS = (
+        "became_official",
+        "probation_not_recognized",
+        "owners_managers_admitted",
+        "leaders_trained_intermediate",
+        "leaders_trained_advanced",
+    )
+    PEOPLE = (*PEOPLE_STOCKS, *PEOPLE_FLOWS)
+    BASE_STOCKS = ("workers", "party_members", "union_members")
+    BASE_FLOWS = (
         "new_union_members",
         "awareness_class_attendees",
         "proposed_for_admission",
         "introduced_to_party",
         "admitted_to_party",
     )
+    STOCKS = (*BASE_STOCKS, *PEOPLE_STOCKS)
+    FLOWS = (*BASE_FLOWS, *PEOPLE_FLOWS)
     # Flows the indicator engine does not sum (reports.engine.rows keeps its own list): union members who
     # left serve the reconciliation of union members between consecutive returns.
     RECONCILIATION_FLOWS = ("union_members_left",)
-    # Every figure of a return, in the order forms, the grid and the import show them.
-    FIGURES = (*STOCKS, *FLOWS, *RECONCILIATION_FLOWS)
+    # Every figure of a return, in the order forms, the grid and the import show them (the people
+    # columns last, after the columns files and scripts already know).
+    FIGURES = (*BASE_STOCKS, *BASE_FLOWS, *RECONCILIATION_FLOWS, *PEOPLE)
     # The figure group each figure belongs to (DOMAIN.md, "What each zone collects").
     FIGURE_GROUPS = {
         "workers": FigureGroup.WORKFORCE,
@@ -292,6 +351,7 @@ class Return(PeriodicReturn):
         "new_union_members": FigureGroup.UNION,
         "introduced_to_party": FigureGroup.UNION,
         "union_members_left": FigureGroup.UNION,
+        **dict.fromkeys(PEOPLE, FigureGroup.PARTY),
     }
 
     class Meta:
@@ -318,6 +378,35 @@ class Return(PeriodicReturn):
 
     def __str__(self):
         return f"{self.enterprise} – {self.period}"
+
+    def clean(self):
+        super().clean()
+        if self.enterprise_id and self.period and not self._period_malformed():
+            self.check_people()
+
+    def _period_malformed(self) -> bool:
+        """True when the period is malformed (its field reports it)."""
+        try:
+            Period.parse(self.period)
+        except ValidationError:
+            return True
+        return False
+
+    def check_people(self) -> None:
+        """The rules between the people columns, on this return as it stands (the admin's forms)."""
+        from enterprises import rules  # the rules name columns by this model's labels
+
+        figures = {name: getattr(self, name) for name in self.FIGURES}
+        period = Period.parse(self.period)
+        hosts_org = any(figures[c] is not None for c in rules.ATTACHED) and (
+            self.enterprise.party_organizations.existing_in(period).exists()
+        )
+        problems = rules.check_people(figures, hosts_org=hosts_org, period_label=period.label())
+        if problems:
+            errors: dict[str, list[str]] = {}
+            for field, message in problems:
+                errors.setdefault(field, []).append(message)
+            raise ValidationError(errors)
 
     @classmethod
     def figures_collected_in(cls, zone: Zone | None) -> tuple[str, ...]:

@@ -24,6 +24,17 @@ REQUIRED = _("This value is required.")
 UNION_MEMBERS_ABOVE_WORKERS = _("Union members (%(union_members)s) cannot exceed workers (%(workers)s).")
 DATE_IN_FUTURE = _("%(date)s is in the future.")
 PERIOD_IN_FUTURE = _("The period %(period)s starts after today.")
+# The people columns (DOMAIN.md "People"): bounds between columns of one return.
+BOUND_EXCEEDED = _("%(column)s (%(value)s) cannot exceed %(bound)s (%(bound_value)s).")
+BOUND_MISSING = _("%(column)s needs %(bound)s in the same return: give %(bound)s too.")
+ATTACHED_ABOVE_MEMBERS = _(
+    "%(cell_column)s (%(cell)s) and %(residence_column)s (%(residence)s) together cannot exceed "
+    "%(members_column)s (%(members)s)."
+)
+ATTACHED_WITH_ORG = _(
+    "%(column)s is only for an enterprise without a party organization; this one has one at the end "
+    "of %(period)s."
+)
 PARTY_ORG_FOUNDED_MISSING = _("A party organization needs its founding date (party_org_founded).")
 PARTY_ORG_FOUNDED_WITHOUT_ORG = _(
     "A founding date needs the organization's level (party_org: cell or committee)."
@@ -97,3 +108,53 @@ def check_party_org(level: str | None, founded: dt.date | None) -> list[tuple[st
     if founded is not None and not level:
         return [("party_org", str(PARTY_ORG_FOUNDED_WITHOUT_ORG))]
     return []
+
+
+def named(column: str) -> str:
+    """A column as messages name it: its label and the file's column name ("party members
+    (party_members)"), so the grid's user and the import's both recognize it."""
+    from enterprises.models import Return  # the models import these rules
+
+    return f"{Return._meta.get_field(column).verbose_name} ({column})"
+
+
+# Each people column bounded by another column of the same return.
+PEOPLE_BOUNDS = {
+    "probationary_party_members": "party_members",
+    "owner_manager_party_members": "party_members",
+    "owners_managers_admitted": "admitted_to_party",
+    "members_with_association_cell": "party_members",
+    "members_at_residence": "party_members",
+}
+ATTACHED = ("members_with_association_cell", "members_at_residence")
+
+
+def check_people(
+    figures: dict[str, int | None], *, hosts_org: bool, period_label: str = ""
+) -> list[tuple[str, str]]:
+    """The rules between the people columns, on the return's figures as they stand after the write
+    (``figures``: every column, stored ones where the row leaves them out); ``hosts_org``: the
+    enterprise hosts a party organization existing at the period's end."""
+    problems = []
+    for column, bound in PEOPLE_BOUNDS.items():
+        value, limit = figures.get(column), figures.get(bound)
+        names = {"column": named(column), "bound": named(bound)}
+        if value is not None and limit is None:
+            problems.append((column, str(BOUND_MISSING % names)))
+        elif value is not None and value > limit:
+            problems.append((column, str(BOUND_EXCEEDED % (names | {"value": value, "bound_value": limit}))))
+    if hosts_org:
+        given = [column for column in ATTACHED if figures.get(column) is not None]
+        problems += [
+            (c, str(ATTACHED_WITH_ORG % {"column": named(c), "period": period_label})) for c in given
+        ]
+    cell, residence, members = (figures.get(c) for c in (*ATTACHED, "party_members"))
+    if not problems and None not in (cell, residence, members) and cell + residence > members:
+        values = {"cell": cell, "residence": residence, "members": members}
+        values |= {
+            "cell_column": named(ATTACHED[0]),
+            "residence_column": named(ATTACHED[1]),
+            "members_column": named("party_members"),
+        }
+        problems.append(("members_at_residence", str(ATTACHED_ABOVE_MEMBERS % values)))
+    return problems

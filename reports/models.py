@@ -16,6 +16,12 @@ class TargetIndicator(models.TextChoices):
     ADMITTED_TO_PARTY = "admitted_to_party", _("new party members admitted")
     NEW_UNION_BASES = "new_union_bases", _("new grassroots unions")
     NEW_PARTY_ORGS = "new_party_orgs", _("new party organizations")
+    OWNERS_MANAGERS_ADMITTED = "owners_managers_admitted", _("owners and managers admitted to the party")
+    LEADERS_TRAINED_INTERMEDIATE = (
+        "leaders_trained_intermediate",
+        _("leaders trained in intermediate political theory"),
+    )
+    LEADERS_TRAINED_ADVANCED = "leaders_trained_advanced", _("leaders trained in advanced political theory")
 
 
 TARGET_NOT_POSITIVE = _("A target is a positive whole number: 1 or more.")

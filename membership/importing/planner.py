@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises import locks
-from enterprises.models import OVERLAP_MESSAGE
+from enterprises import locks, rules
+from enterprises.models import OVERLAP_MESSAGE, Return
 from membership.importing.existing import _Existing
 from membership.importing.messages import (
     DUPLICATE_ROW,
@@ -304,6 +304,7 @@ def _plan_row(context: _Context, enterprise: _Enterprise, row: _Row) -> RowPlan 
     old = dict(zip(FIGURES, stored[2], strict=True)) if stored else dict.fromkeys(FIGURES)
     new = {**old, **row.figures}  # a column the file lacks keeps its recorded value
     _check_stored_union_members(row, old, new)
+    _check_people(row, new, enterprise.orgs)
     changes = tuple(f for f in FIGURES if old[f] != new[f])
     action = CREATE if stored is None else UPDATE if changes else UNCHANGED
     if action != UNCHANGED:
@@ -357,6 +358,16 @@ def _check_stored_union_members(row: _Row, old: dict, new: dict) -> None:
     if workers is not None and members is not None and members > workers:
         values = {"workers": workers, "union_members": members, "period": row.period}
         row.error("workers", WORKERS_BELOW_UNION_MEMBERS % values)
+
+
+def _check_people(row: _Row, new: dict, orgs: list) -> None:
+    """The people columns' rules, on the return as it will stand (recorded columns the file lacks
+    included); an organization the file creates counts as hosted."""
+    if not any(new[c] is not None for c in Return.PEOPLE) or any(row.failed(c) for c in Return.PEOPLE):
+        return
+    end = row.period.end
+    hosts_org = any(o.founded_on <= end and (o.dissolved_on is None or o.dissolved_on > end) for o in orgs)
+    row.add(rules.check_people(new, hosts_org=hosts_org, period_label=row.period.label()))
 
 
 def _check_locks(context: _Context, row: _Row, enterprise: _Enterprise) -> None:

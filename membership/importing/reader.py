@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from enterprises.models import Return
 from membership.importing.messages import (
     BAD_CSV,
     CELL_WITHOUT_HEADER,
@@ -63,6 +64,8 @@ COLUMNS = (
     "awareness_class_attendees",
     "proposed_for_admission",
     "union_members_left",
+    # The people columns (DOMAIN.md "People"), optional like the figures above.
+    *Return.PEOPLE,
 )
 # Columns the header must name. Any other column may be left out: what it would hold stays as it is
 # recorded (an absent `zone` keeps each known enterprise in its zone).
@@ -85,6 +88,15 @@ EXAMPLE_ROW = {
     "awareness_class_attendees": "4",
     "proposed_for_admission": "2",
     "union_members_left": "1",
+    "probationary_party_members": "2",
+    "owner_manager_party_members": "1",
+    "members_with_association_cell": "",
+    "members_at_residence": "",
+    "became_official": "1",
+    "probation_not_recognized": "0",
+    "owners_managers_admitted": "0",
+    "leaders_trained_intermediate": "1",
+    "leaders_trained_advanced": "0",
 }
 
 

@@ -14,7 +14,7 @@ from django.db import connections, router
 
 from core.db import execute
 from core.periods import Period
-from enterprises.models import NON_STATE_OWNERSHIPS, Enterprise
+from enterprises.models import NON_STATE_OWNERSHIPS, Enterprise, Return
 from reports.engine.rows import Scope, rows_sql
 from zones.models import Zone
 
@@ -49,6 +49,18 @@ _P = "e.operating AND e.party_tracked"
 _U = "e.operating AND e.union_tracked"
 _BOTH = "e.party_tracked AND e.union_tracked"
 _DENSITY = f"{_U} AND e.has_union AND e.workers IS NOT NULL AND e.union_members IS NOT NULL"
+# Party members of enterprises hosting no organization: where they take part.
+_NO_ORG = f"{_P} AND NOT e.has_party_org"
+_ATTACHED_KNOWN = (
+    f"{_NO_ORG} AND e.party_members IS NOT NULL AND e.members_with_association_cell IS NOT NULL"
+    " AND e.members_at_residence IS NOT NULL"
+)
+_UNATTACHED = "e.party_members - e.members_with_association_cell - e.members_at_residence"
+_PEOPLE_YTD = (
+    "owners_managers_admitted_ytd",
+    "leaders_trained_intermediate_ytd",
+    "leaders_trained_advanced_ytd",
+)
 
 
 def _changes(kind: str, tracked: str) -> dict[str, str]:
@@ -71,6 +83,8 @@ COUNTS = {
     "with_party_org": f"{_P} AND e.has_party_org",
     "members_no_org": f"{_P} AND NOT e.has_party_org AND e.party_members >= 1",
     "with_union": f"{_U} AND e.has_union",
+    "with_party_member_leader": f"{_P} AND e.owner_manager_party_members >= 1",
+    "enterprises_conversions_overdue": f"{_P} AND e.conversions_overdue > 0",
     "union_eligible": f"{_U} AND e.workers >= %(eligible)s",
     "with_union_eligible": f"{_U} AND e.workers >= %(eligible)s AND e.has_union",
     **_changes("party_org", "e.party_tracked"),
@@ -102,6 +116,18 @@ FIGURES = {
     "new_union_bases_ytd": "CASE WHEN e.union_tracked THEN e.new_union_bases_ytd END",
     "new_party_orgs": "CASE WHEN e.party_tracked THEN e.new_party_orgs END",
     "new_party_orgs_ytd": "CASE WHEN e.party_tracked THEN e.new_party_orgs_ytd END",
+    # People (DOMAIN.md "People: leaders, probation, where members meet").
+    "probationary_party_members": f"CASE WHEN {_P} THEN e.probationary_party_members END",
+    "owner_manager_party_members": f"CASE WHEN {_P} THEN e.owner_manager_party_members END",
+    "members_with_association_cell": f"CASE WHEN {_NO_ORG} THEN e.members_with_association_cell END",
+    "members_at_residence": f"CASE WHEN {_NO_ORG} THEN e.members_at_residence END",
+    "party_members_no_org": f"CASE WHEN {_NO_ORG} THEN e.party_members END",
+    "members_no_org_unattached": f"CASE WHEN {_ATTACHED_KNOWN} THEN {_UNATTACHED} END",
+    **{
+        name: f"CASE WHEN e.party_tracked THEN e.{name} END"
+        for name in (*Return.PEOPLE_FLOWS, "conversions_due", *_PEOPLE_YTD)
+    },
+    "conversions_overdue": f"CASE WHEN {_P} THEN e.conversions_overdue END",
 }
 # Every column of an aggregate row (and of a summary row).
 SUM_COLUMNS = (*COUNTS, *FIGURES, *(f"{name}_n" for name in FIGURES))

@@ -94,6 +94,36 @@ EXTRA_KEYS = (
     "target_new_party_orgs",
     "target_new_party_orgs_pct",
 )
+# The people behind the figures (DOMAIN.md "People: leaders, probation, where members meet"), all of
+# the party group; added to the contract after the keys above.
+PEOPLE_KEYS = (
+    "probationary_party_members",
+    "became_official",
+    "probation_not_recognized",
+    "conversions_due",
+    "conversions_overdue",
+    "enterprises_conversions_overdue",
+    "owner_manager_party_members",
+    "with_party_member_leader",
+    "leader_party_coverage_pct",
+    "owners_managers_admitted",
+    "leaders_trained_intermediate",
+    "leaders_trained_advanced",
+    "party_members_no_org",
+    "members_with_association_cell",
+    "members_at_residence",
+    "members_no_org_unattached",
+    "owners_managers_admitted_ytd",
+    "leaders_trained_intermediate_ytd",
+    "leaders_trained_advanced_ytd",
+    "target_owners_managers_admitted",
+    "target_owners_managers_admitted_pct",
+    "target_leaders_trained_intermediate",
+    "target_leaders_trained_intermediate_pct",
+    "target_leaders_trained_advanced",
+    "target_leaders_trained_advanced_pct",
+)
+EXTRA_KEYS += PEOPLE_KEYS
 CHANGE_KEYS = tuple(key for key in KEYS if key.endswith(("_gained", "_lost", "_opened", "_closed")))
 # The count of enterprises whose zones collect a group stays a number (0) where none does.
 TRACKED_COUNTS = ("enterprises_party_tracked", "enterprises_union_tracked")
@@ -101,6 +131,8 @@ TRACKED_COUNTS = ("enterprises_party_tracked", "enterprises_union_tracked")
 
 def _group_of(key: str) -> str:
     """The figure group of a key (DOMAIN.md "What each zone collects"); a target follows its indicator."""
+    if key in PEOPLE_KEYS:
+        return FigureGroup.PARTY
     key = key.removeprefix("target_").removesuffix("_pct")
     party = ("party_", "with_party_", "new_party_orgs", "awareness_class_attendees", "proposed_")
     union = ("union_", "with_union", "new_union_", "introduced_to_party")
@@ -122,6 +154,14 @@ TARGET_KEYS = {
     TargetIndicator.ADMITTED_TO_PARTY: ("target_admitted_to_party", "admitted_to_party_ytd"),
     TargetIndicator.NEW_UNION_BASES: ("target_new_union_bases", "new_union_bases_ytd"),
     TargetIndicator.NEW_PARTY_ORGS: ("target_new_party_orgs", "new_party_orgs_ytd"),
+    **{
+        indicator: (f"target_{indicator}", f"{indicator}_ytd")
+        for indicator in (
+            TargetIndicator.OWNERS_MANAGERS_ADMITTED,
+            TargetIndicator.LEADERS_TRAINED_INTERMEDIATE,
+            TargetIndicator.LEADERS_TRAINED_ADVANCED,
+        )
+    },
 }
 
 
@@ -313,6 +353,7 @@ def _indicators(period: Period, sums: dict, targets: dict[str, int], groups: fro
         "new_union_bases_ytd": fig["new_union_bases_ytd"] or 0,
         "new_party_orgs_ytd": fig["new_party_orgs_ytd"] or 0,
     }
+    values |= _people(fig, count, party_tracked)
     values |= pipeline_rates(values)
     both = (fig["admitted_to_party_both"], fig["introduced_to_party_both"])
     values["admitted_of_introduced_pct"] = percent(*both)
@@ -326,6 +367,20 @@ def _indicators(period: Period, sums: dict, targets: dict[str, int], groups: fro
     if not {FigureGroup.PARTY, FigureGroup.UNION} <= groups:
         values["admitted_of_introduced_pct"] = None
     return {key: values[key] for key in KEYS + EXTRA_KEYS}
+
+
+def _people(fig: dict, count: dict, party_tracked: int) -> dict:
+    """The people keys: sums as summed; the counts ``None`` where nobody reported what they count."""
+    leaders = count["with_party_member_leader"] if fig["owner_manager_party_members"] is not None else None
+    overdue = fig["conversions_overdue"]
+    sums = {name: fig[name] for name in PEOPLE_KEYS if name in aggregates.FIGURES}
+    return sums | {
+        "with_party_member_leader": leaders,
+        "leader_party_coverage_pct": percent(leaders, party_tracked),
+        "enterprises_conversions_overdue": None
+        if overdue is None
+        else count["enterprises_conversions_overdue"],
+    }
 
 
 def pipeline_rates(flows: dict) -> dict:

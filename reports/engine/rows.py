@@ -23,7 +23,11 @@ periods they operated in and the change since the previous period. Columns (DOMA
   belonging to the period received by the period's own deadline (``reports.engine.deadlines``);
 - ``party_org_change`` / ``union_change``: ``gained``, ``lost``, ``opened``, ``closed`` or None;
 - ``new_union_bases`` / ``new_party_orgs`` founded within the period, and ``*_ytd`` since 1 January,
-  while the enterprise operated.
+  while the enterprise operated;
+- ``conversions_due``: admissions of the returns whose own period ended a year before a day of the
+  period (their probation's 12 months end in it); ``conversions_overdue``: at the period's end,
+  admissions whose year has ended minus decisions recorded by then, never below 0, ``None`` for an
+  enterprise that never reported a decision (DOMAIN.md "People"). Both read every earlier return.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from django.db import connections, models, router
 from django_cte import CTE, with_cte
 from django_cte.raw import raw_cte_sql
 
-from core.periods import Period
+from core.periods import Period, latest_a_year_before
 from enterprises.models import Enterprise, Return
 from membership.models import GrassrootsUnion, PartyOrganization
 from reports.engine import deadlines
@@ -45,7 +49,13 @@ from zones.models import Zone
 # The return's figures the engine sums (flows) or takes the latest of (stocks).
 FLOWS = Return.FLOWS
 STOCKS = Return.STOCKS
-YEAR_TO_DATE = ("new_union_members", "admitted_to_party")
+YEAR_TO_DATE = (
+    "new_union_members",
+    "admitted_to_party",
+    "owners_managers_admitted",
+    "leaders_trained_intermediate",
+    "leaders_trained_advanced",
+)
 
 # Every column of a row and its type, for the queryset that reads them.
 COLUMNS = {
@@ -71,6 +81,8 @@ COLUMNS = {
     "new_union_bases_ytd": models.IntegerField(),
     "new_party_orgs": models.IntegerField(),
     "new_party_orgs_ytd": models.IntegerField(),
+    "conversions_due": models.IntegerField(),
+    "conversions_overdue": models.IntegerField(),
 }
 
 
@@ -106,6 +118,9 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
         "previous_end": previous.end.isoformat(),
         # Rows reach back to whichever comes first: 1 January, or the previous period's end.
         "rows_from": min(previous.end, year_start - dt.timedelta(days=1)).isoformat(),
+        # Probation: a return's admissions fall due on its period's last day a year later.
+        "due_after": latest_a_year_before(period.start - dt.timedelta(days=1)).isoformat(),
+        "matured_by": latest_a_year_before(period.end).isoformat(),
     }
 
     deadline, deadline_params = deadlines.deadline_sql(period, connections[router.db_for_read(Return)].vendor)
@@ -168,6 +183,26 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
         f"SUM(CASE WHEN r.starts_on >= %(start)s AND {counts} THEN r.{f} END) AS {f}" for f in FLOWS
     )
     ytd = ", ".join(f"SUM(CASE WHEN {counts} THEN r.{f} END) AS {f}_ytd" for f in YEAR_TO_DATE)
+
+    def probation():
+        """Per enterprise: admissions falling due in the period, admissions whose year has ended by its
+        end, decisions recorded by then and whether any return reported one; flow rule throughout."""
+        decided = "COALESCE(r.became_official, 0) + COALESCE(r.probation_not_recognized, 0)"
+        return f"""(
+            SELECT r.enterprise_id,
+                SUM(CASE WHEN r.ends_on > %(due_after)s AND r.ends_on <= %(matured_by)s AND {counts}
+                    THEN r.admitted_to_party END) AS due,
+                SUM(CASE WHEN r.ends_on <= %(matured_by)s AND {counts}
+                    THEN r.admitted_to_party END) AS matured,
+                SUM(CASE WHEN {counts} THEN {decided} ELSE 0 END) AS decided,
+                MAX(CASE WHEN {counts} AND (r.became_official IS NOT NULL
+                    OR r.probation_not_recognized IS NOT NULL) THEN 1 ELSE 0 END) AS decisions_reported
+            FROM {returns} r JOIN {enterprises} o ON o.id = r.enterprise_id
+            WHERE r.ends_on <= %(end)s {in_scope("r.enterprise_id")}
+            GROUP BY r.enterprise_id
+        )"""  # noqa: S608
+
+    overdue = "COALESCE(pr.matured, 0) - pr.decided"
 
     def founded(table, host):
         """Organizations founded since 1 January while their enterprise operated."""
@@ -232,7 +267,10 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
             (COALESCE(fl.reported, 0) = 1 AND COALESCE(fl.late, 0) = 0) AS on_time,
             {change("org")} AS party_org_change, {change("un")} AS union_change,
             COALESCE(nb.new_count, 0) AS new_union_bases, COALESCE(nb.ytd_count, 0) AS new_union_bases_ytd,
-            COALESCE(no.new_count, 0) AS new_party_orgs, COALESCE(no.ytd_count, 0) AS new_party_orgs_ytd
+            COALESCE(no.new_count, 0) AS new_party_orgs, COALESCE(no.ytd_count, 0) AS new_party_orgs_ytd,
+            pr.due AS conversions_due,
+            CASE WHEN pr.decisions_reported = 1 THEN CASE WHEN {overdue} > 0 THEN {overdue} ELSE 0 END
+                END AS conversions_overdue
         FROM {enterprises} e {scope_join}
         LEFT JOIN {Zone._meta.db_table} z ON z.id = e.zone_id
         {" ".join(latest(s) for s in STOCKS)}
@@ -249,8 +287,9 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
         LEFT JOIN {existing(unions, "enterprise_id")} un ON un.host = e.id
         LEFT JOIN {founded(unions, "enterprise_id")} nb ON nb.host = e.id
         LEFT JOIN {founded(orgs, "host_enterprise_id")} no ON no.host = e.id
+        LEFT JOIN {probation()} pr ON pr.enterprise_id = e.id
         WHERE (e.established_on IS NULL OR e.established_on <= %(end)s)
-            AND (e.closed_on IS NULL OR e.closed_on > %(rows_from)s)
+            AND (e.closed_on IS NULL OR e.closed_on > %(rows_from)s OR pr.due IS NOT NULL)
     """  # noqa: S608 - table names are our own; values are parameters
     if main_conditions:
         sql += " AND " + " AND ".join(main_conditions)

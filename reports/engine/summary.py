@@ -275,8 +275,9 @@ class Upkeep:
     """One write's upkeep: made before the write (the touched enterprises' figures then), finished
     after it in the same transaction (their figures now; the difference goes into the summary).
 
-    ``years``: the years whose returns the write changes; ``since_year``: every year from this one on
-    (an enterprise's or organization's date moved).
+    ``years``: the years whose returns the write changes (every year from the first on is kept:
+    probation reaches later years); ``since_year``: every year from this one on (an enterprise's or
+    organization's date moved).
     """
 
     def __init__(
@@ -285,13 +286,12 @@ class Upkeep:
         self.enterprise_ids = {pk for pk in enterprise_ids if pk is not None}
         self.years = set(years)
         self.summarized = summarized_periods()
+        # A return reaches the later years too: its admissions fall due a year on, and its
+        # decisions count towards every later period's overdue conversions.
+        if self.years:
+            since_year = min(self.years) if since_year is None else min(since_year, *self.years)
         self.periods = sorted(
-            (
-                p
-                for p in self.summarized
-                if p.year in self.years or (since_year is not None and p.year >= since_year)
-            ),
-            key=str,
+            (p for p in self.summarized if since_year is not None and p.year >= since_year), key=str
         )
         self.whole = len(self.enterprise_ids) > WHOLE_PERIODS_FROM
         self.before = {} if self.whole else figures_of(self.enterprise_ids, self.periods)

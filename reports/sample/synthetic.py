@@ -159,8 +159,9 @@ def generate(
             "updated_at",
             "version",
             "enterprise_id",
-            *Return.STOCKS,
-            *Return.FLOWS,
+            *Return.BASE_STOCKS,
+            *Return.BASE_FLOWS,
+            *Return.PEOPLE,
             "received_on",
         ],
         _returns(rng, plan, first_id, periods, now),
@@ -211,18 +212,38 @@ def _returns(rng, plan, first_id, periods, now) -> Iterator[tuple]:
             union_members = int(workers * rng.uniform(0.6, 0.95)) if e["union_founded"] else 0
             new_members = int(union_members * rng.uniform(0.0, 0.1))
             introduced = rng.randint(0, 2) if e["org_founded"] else 0
+            attendees = rng.randint(0, 3) if e["org_founded"] else 0
+            proposed = rng.randint(0, 2) if e["org_founded"] else 0
+            admitted = rng.randint(0, introduced)
             yield (
                 str(period), period.start, period.end, now, 1, first_id + i,
                 workers, e["party_members"], union_members,
-                new_members,
-                rng.randint(0, 3) if e["org_founded"] else 0,
-                rng.randint(0, 2) if e["org_founded"] else 0,
-                introduced,
-                rng.randint(0, introduced),
+                new_members, attendees, proposed, introduced, admitted,
+                *_people(i, period, e, admitted),
                 # Received 1 to 30 days after the period's end (without drawing from rng, so the
                 # figures stay those of earlier loads): most on time, some late.
                 period.end + dt.timedelta(days=1 + (i * 7 + period.index) % 30),
             )  # fmt: skip
+
+
+def _people(i: int, period: Period, e: dict, admitted: int) -> tuple:
+    """The people columns (``Return.PEOPLE``' order), from the enterprise's number and the period
+    rather than from rng, so that every other figure stays what earlier loads gave."""
+    members, step = e["party_members"], i + period.index
+    has_org = e["org_founded"] is not None and e["org_founded"] <= period.end
+    cell = (members + 1) // 2 if not has_org and i % 2 else 0
+    residence = members - cell if not has_org and i % 3 else 0
+    return (
+        min(members, step % 3),  # probationary_party_members
+        1 if members and i % 3 == 0 else 0,  # owner_manager_party_members
+        None if has_org else cell,
+        None if has_org else residence,
+        step % 2 if has_org else 0,  # became_official
+        0,  # probation_not_recognized
+        min(admitted, 1 if i % 5 == 0 else 0),  # owners_managers_admitted
+        1 if step % 7 == 0 else 0,  # leaders_trained_intermediate
+        1 if step % 23 == 0 else 0,  # leaders_trained_advanced
+    )
 
 
 def _next_id(model) -> int:
