@@ -51,6 +51,35 @@ INDICATOR_LABELS = {
     "party_members": _("Party members"),
     "reporting_enterprises": _("Enterprises that reported"),
     "new_union_members_ytd": _("New union members since 1 January"),
+    # People (DOMAIN.md "People: leaders, probation, where members meet").
+    "probationary_party_members": _("Probationary party members"),
+    "became_official": _("Probationary members recognized as official members"),
+    "probation_not_recognized": _("Probations ended without recognition"),
+    "conversions_due": _("Probationary members due for the decision on official membership"),
+    "conversions_overdue": _("Probationary members overdue for the decision"),
+    "enterprises_conversions_overdue": _("Enterprises with overdue decisions on official membership"),
+    "owner_manager_party_members": _("Owners and managers who are party members"),
+    "with_party_member_leader": _("Enterprises led by a party member"),
+    "leader_party_coverage_pct": _("Share of enterprises led by a party member"),
+    "owners_managers_admitted": _("Owners and managers admitted to the party"),
+    "leaders_trained_intermediate": _("Leaders trained in intermediate political theory"),
+    "leaders_trained_advanced": _("Leaders trained in advanced political theory"),
+    "party_members_no_org": _("Party members in enterprises without a party organization"),
+    "members_with_association_cell": _("Of them, active with the Business Association cell"),
+    "members_at_residence": _("Of them, active where they live"),
+    "members_no_org_unattached": _("Of them, attached nowhere"),
+    "owners_managers_admitted_ytd": _("Owners and managers admitted since 1 January"),
+    "leaders_trained_intermediate_ytd": _("Leaders trained in intermediate theory since 1 January"),
+    "leaders_trained_advanced_ytd": _("Leaders trained in advanced theory since 1 January"),
+    "target_owners_managers_admitted": _("Target: owners and managers admitted this year"),
+    # xgettext:no-python-format (a literal per cent sign, never %-formatted)
+    "target_owners_managers_admitted_pct": _("Owners and managers admitted since 1 January, % of target"),
+    "target_leaders_trained_intermediate": _("Target: leaders trained in intermediate theory this year"),
+    # xgettext:no-python-format (a literal per cent sign, never %-formatted)
+    "target_leaders_trained_intermediate_pct": _("Leaders trained in intermediate theory, % of target"),
+    "target_leaders_trained_advanced": _("Target: leaders trained in advanced theory this year"),
+    # xgettext:no-python-format (a literal per cent sign, never %-formatted)
+    "target_leaders_trained_advanced_pct": _("Leaders trained in advanced theory, % of target"),
 }
 
 BREAKDOWN_LABELS = {

@@ -21,7 +21,7 @@ from core.text import safe_text
 from reports.display import charts_svg, labels
 from reports.documents import report as coverage_report
 from reports.documents.report import CoverageReport
-from reports.engine.indicators import KEYS
+from reports.engine.indicators import REPORTED_KEYS
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -56,13 +56,13 @@ def to_csv(report: CoverageReport) -> bytes:
         writer.writerow([name, safe_text(value)])
     writer.writerow([])
     writer.writerow([_("Indicator"), "key", _("Total")])
-    for key in KEYS:
+    for key in REPORTED_KEYS:
         writer.writerow([labels.INDICATOR_LABELS[key], key, _machine(report.total[key])])
     for section in report.sections:
         writer.writerow([])
         writer.writerow([section.title])
         writer.writerow([_("Indicator"), "key", *[safe_text(label) for _k, label in section.columns]])
-        for key in KEYS:
+        for key in REPORTED_KEYS:
             writer.writerow(
                 [
                     labels.INDICATOR_LABELS[key],
@@ -129,9 +129,9 @@ def to_xlsx(report: CoverageReport) -> bytes:
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 70
 
-    formats = [PERCENT_FORMAT if k.endswith("_pct") else COUNT_FORMAT for k in KEYS]
+    formats = [PERCENT_FORMAT if k.endswith("_pct") else COUNT_FORMAT for k in REPORTED_KEYS]
     total = book.create_sheet(_("Total")[:31])
-    rows = [[str(labels.INDICATOR_LABELS[k]), k, _cell_value(k, report.total[k])] for k in KEYS]
+    rows = [[str(labels.INDICATOR_LABELS[k]), k, _cell_value(k, report.total[k])] for k in REPORTED_KEYS]
     _write_table(total, [_("Indicator"), "key", report.scope_label], rows, formats)
     for section in report.sections:
         sheet = book.create_sheet(section.title[:31])
@@ -141,7 +141,7 @@ def to_xlsx(report: CoverageReport) -> bytes:
                 k,
                 *[_cell_value(k, section.figures[g][k]) for g, _l in section.columns],
             ]
-            for k in KEYS
+            for k in REPORTED_KEYS
         ]
         _write_table(sheet, [_("Indicator"), "key", *[label for _g, label in section.columns]], rows, formats)
     out = io.BytesIO()

@@ -61,13 +61,13 @@ class CoverageReport:
 def tables(report: CoverageReport) -> dict:
     """The report's tables as templates show them (the page and the PDF): label, key, value(s)."""
     return {
-        "rows": [(labels.INDICATOR_LABELS[k], k, report.total[k]) for k in indicators.KEYS],
+        "rows": [(labels.INDICATOR_LABELS[k], k, report.total[k]) for k in indicators.REPORTED_KEYS],
         "sections": [
             {
                 "section": s,
                 "rows": [
                     (labels.INDICATOR_LABELS[k], k, [s.figures[g][k] for g, _l in s.columns])
-                    for k in indicators.KEYS
+                    for k in indicators.REPORTED_KEYS
                 ],
             }
             for s in report.sections

@@ -124,6 +124,8 @@ PEOPLE_KEYS = (
     "target_leaders_trained_advanced_pct",
 )
 EXTRA_KEYS += PEOPLE_KEYS
+# The rows of every exported report table (CSV, XLSX, PDF): the contract's keys, then the people's.
+REPORTED_KEYS = KEYS + PEOPLE_KEYS
 CHANGE_KEYS = tuple(key for key in KEYS if key.endswith(("_gained", "_lost", "_opened", "_closed")))
 # The count of enterprises whose zones collect a group stays a number (0) where none does.
 TRACKED_COUNTS = ("enterprises_party_tracked", "enterprises_union_tracked")
