@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -113,9 +114,8 @@ def check_party_org(level: str | None, founded: dt.date | None) -> list[tuple[st
 def named(column: str) -> str:
     """A column as messages name it: its label and the file's column name ("party members
     (party_members)"), so the grid's user and the import's both recognize it."""
-    from enterprises.models import Return  # the models import these rules
-
-    return f"{Return._meta.get_field(column).verbose_name} ({column})"
+    field = apps.get_model("enterprises", "Return")._meta.get_field(column)  # the models use these rules
+    return f"{field.verbose_name} ({column})"
 
 
 # Each people column bounded by another column of the same return.

@@ -62,6 +62,7 @@ def import_row(**values) -> dict[str, str]:
         "awareness_class_attendees": "",
         "proposed_for_admission": "",
         "union_members_left": "",
+        **dict.fromkeys(Return.PEOPLE, ""),
     }
     base.update({k: str(v) for k, v in values.items()})
     return base

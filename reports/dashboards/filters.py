@@ -5,13 +5,16 @@ link from a dashboard figure lists the enterprises behind it:
 - ``party=org``: ``with_party_org``; ``party=members_no_org``: ``with_party_members_no_org``;
   ``party=presence``: both; ``party=neither``: the rest (no organization, no party member reported);
 - ``union=yes``: ``with_union``; ``size=20plus`` / ``under_20``: ``enterprises_20plus`` / ``_under_20``;
-- ``reporting=reported``: ``reporting_enterprises``.
+- ``reporting=reported``: ``reporting_enterprises``;
+- ``people=leader_in_party``: ``with_party_member_leader``; ``people=overdue``:
+  ``enterprises_conversions_overdue``; ``people=due``: those with ``conversions_due``;
+  ``people=unattached``: enterprises without an organization with members attached nowhere.
 """
 
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, Ownership
@@ -44,6 +47,18 @@ CHANGE_FILTERS = {
     **{f"party_org_{c}": Q(party_org_change=c, party_tracked=True) for c in CHANGES},
     **{f"union_{c}": Q(union_change=c, union_tracked=True) for c in CHANGES},
 }
+PEOPLE_FILTERS = {
+    "leader_in_party": Q(owner_manager_party_members__gte=1),
+    "leader_not_in_party": Q(owner_manager_party_members=0),
+    "due": Q(conversions_due__gte=1),
+    "overdue": Q(conversions_overdue__gte=1),
+    "association_cell": Q(has_party_org=False, members_with_association_cell__gte=1),
+    "residence": Q(has_party_org=False, members_at_residence__gte=1),
+    "unattached": Q(
+        has_party_org=False, party_members__gt=F("members_with_association_cell") + F("members_at_residence")
+    ),
+}
+PEOPLE_FILTERS = {name: condition & Q(party_tracked=True) for name, condition in PEOPLE_FILTERS.items()}
 # Which enterprises a list holds: those operating in the period, unless asked for those that closed
 # (they still bring the flows of the periods they operated in) or all of them.
 STATUS_FILTERS = {"operating": Q(operating=True), "closed": Q(operating=False), "all": Q()}
@@ -108,6 +123,20 @@ class EnterpriseFilter(django_filters.FilterSet):
         choices=[("reported", _("reported in the period")), ("not_reported", _("not reported"))],
         method="choose",
     )
+    people = django_filters.ChoiceFilter(
+        label=_("People"),
+        empty_label=_("any"),
+        choices=[
+            ("leader_in_party", _("led by a party member")),
+            ("leader_not_in_party", _("no owner or manager in the party")),
+            ("due", _("probationary members due for the decision")),
+            ("overdue", _("decisions on official membership overdue")),
+            ("association_cell", _("members with the Business Association cell")),
+            ("residence", _("members active where they live")),
+            ("unattached", _("members attached nowhere")),
+        ],
+        method="choose",
+    )
     change = django_filters.ChoiceFilter(
         label=_("Change since the previous period"),
         empty_label=_("any"),
@@ -164,6 +193,7 @@ class EnterpriseFilter(django_filters.FilterSet):
             },
             "reporting": {"reported": Q(reported=True), "not_reported": Q(reported=False)},
             "change": CHANGE_FILTERS,
+            "people": PEOPLE_FILTERS,
         }
         return queryset.filter(conditions[name][value])
 
