@@ -113,6 +113,12 @@ def can_edit_zone(user, zone: Zone | None) -> bool:
     return user.zone_assignments.filter(zone=zone).exists()
 
 
+def can_discuss_values(user, zone: Zone | None) -> bool:
+    """Comments and follow-up marks on the figures of a zone's returns: its editors and
+    administrators see and write them (outside every zone: administrators); viewers never see them."""
+    return can_edit_zone(user, zone)
+
+
 def role_required(*roles: Role):
     """Login first; then the user needs one of ``roles`` (any role when none is given), else 403."""
 

@@ -1,0 +1,106 @@
+"""The e-mail outbox of the review (issue 33): a message is written as a row in the transaction of the
+step that causes it, so it is never lost, and sent at once when the mail server answers; one that
+failed stays unsent and ``send_reminders`` sends it on its next run. ``key`` is unique, so a message
+is queued once and, marked sent on success, sent at most once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core.periods import Period
+from enterprises.models import Enterprise, Return
+from reports.cycle import mail
+from reports.models import OutboxMessage
+from zones.models import Zone
+
+MAX_ATTEMPTS = 50
+
+
+def enqueue(key: str, user, template: str, params: dict) -> OutboxMessage | None:
+    """Queue one message (None when one with the key is queued already)."""
+    if not user.email:
+        return None
+    try:
+        with transaction.atomic():
+            return OutboxMessage.objects.create(key=key, user=user, template=template, params=params)
+    except IntegrityError:
+        return None
+
+
+def tell_editors(zone: Zone | None, key: str, template: str, params: dict, *, but=None) -> int:
+    """Queue the message for each editor of the zone (not ``but``, who wrote it) and try to send it."""
+    queued = [
+        enqueue(f"{key}:{user.pk}", user, template, params)
+        for user in mail.zone_editors(zone)
+        if but is None or user.pk != but.pk
+    ]
+    queued = [m for m in queued if m]
+    deliver(queued)
+    return len(queued)
+
+
+def tell_administrators(key: str, template: str, params: dict) -> int:
+    queued = [m for m in (enqueue(f"{key}:{u.pk}", u, template, params) for u in mail.administrators()) if m]
+    deliver(queued)
+    return len(queued)
+
+
+def _value_context(params: dict) -> Callable[[], dict]:
+    def build():
+        enterprise = Enterprise.objects.filter(pk=params["enterprise"]).values("name", "tax_code").first()
+        url = reverse("value-review", args=[params["enterprise"], params["period"], params["field"]])
+        return {
+            "enterprise": f"{enterprise['name']} ({enterprise['tax_code']})" if enterprise else "",
+            "period": Period.parse(params["period"]).label(),
+            "figure": Return._meta.get_field(params["field"]).verbose_name,
+            "by": params["by"],
+            "url": settings.SITE_URL + url,
+        }
+
+    return build
+
+
+def _period_context(params: dict) -> Callable[[], dict]:
+    def build():
+        zone = Zone.objects.filter(pk=params["zone"]).first() if params.get("zone") else None
+        period = Period.parse(params["period"])
+        return {
+            "zone": mail._zone_name(zone),
+            "period": period.label(),
+            "comment": params.get("comment", ""),
+            "url": settings.SITE_URL + reverse("reporting-due"),
+        }
+
+    return build
+
+
+CONTEXTS = {
+    "value_comment": _value_context,
+    "value_follow_up": _value_context,
+    "returned_waiting": _period_context,
+}
+
+
+def deliver(messages) -> tuple[int, int]:
+    """Send each unsent message; (sent, failed). A sent one is marked so, a failed one counted."""
+    sent = failed = 0
+    for message in messages:
+        ok = mail.send(message.user, message.template, CONTEXTS[message.template](message.params))
+        if ok:
+            OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(sent_at=timezone.now())
+            sent += 1
+        else:
+            OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts + 1)
+            failed += 1
+    return sent, failed
+
+
+def send_pending() -> tuple[int, int]:
+    """Retry every unsent message, oldest first (``send_reminders`` runs this daily)."""
+    pending = OutboxMessage.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+    return deliver(list(pending.select_related("user").order_by("created_at", "pk")))

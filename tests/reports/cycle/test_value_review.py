@@ -1,0 +1,145 @@
+"""Comments and follow-up on a value, and its history beside it: who may see and write them, the
+note a resolution needs, the audit trail, the e-mail to the zone's editors, and the page's queries."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from reports.cycle import outbox, review
+from reports.models import FollowUp, OutboxMessage, UserPreference, ValueComment
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def value_url(enterprise, period="2024S1", field="union_members"):
+    return reverse("value-review", args=[enterprise.pk, period, field])
+
+
+@pytest.fixture
+def bdh_enterprise(db):
+    enterprise = f.enterprise("BDH", name="Công ty May Bắc")
+    for period, members in (("2022S1", 100), ("2022S2", 102), ("2023S1", 101), ("2023S2", 103)):
+        f.report(enterprise, period, union_members=members)
+    f.report(enterprise, "2024S1", union_members=400)
+    return enterprise
+
+
+def test_an_editor_comments_on_a_value_of_their_zone_and_the_other_editors_are_told(
+    client, bdh_enterprise, editor_bdh, django_user_model
+):
+    colleague = django_user_model.objects.create_user("editor-bdh-2", email="two@example.org")
+    colleague.zone_assignments.create(zone=bdh_enterprise.zone)
+    UserPreference.objects.create(user=colleague, language="vi")
+    client.force_login(editor_bdh)
+    response = client.post(value_url(bdh_enterprise), {"action": "comment", "text": "400 looks like a typo"})
+    assert response.status_code == 302
+    (note,) = ValueComment.objects.all()
+    assert (note.enterprise, note.period, note.field, note.author) == (
+        bdh_enterprise,
+        "2024S1",
+        "union_members",
+        editor_bdh,
+    )
+    assert note.history.get().history_user == editor_bdh  # in the audit trail
+    (message,) = mail.outbox  # the author is not told of their own comment
+    assert message.to == ["two@example.org"]
+    assert "đoàn viên công đoàn" in message.subject.lower()  # in the colleague's language
+    assert OutboxMessage.objects.get().sent_at is not None
+    page = client.get(value_url(bdh_enterprise)).content.decode()
+    assert "400 looks like a typo" in page and "editor-bdh" in page
+
+
+def test_an_editor_cannot_comment_on_another_zones_value(client, bdh_enterprise, editor_dpm):
+    client.force_login(editor_dpm)
+    response = client.post(value_url(bdh_enterprise), {"action": "comment", "text": "not mine"})
+    assert response.status_code == 404  # another zone's enterprise does not exist for them
+    assert not ValueComment.objects.exists()
+    with pytest.raises(review.PermissionDenied):
+        review.comment(user=editor_dpm, value=review.Value(bdh_enterprise, "2024S1", "workers"), text="x")
+
+
+def test_a_viewer_neither_sees_nor_writes_comments(client, bdh_enterprise, viewer):
+    client.force_login(viewer)
+    assert client.get(value_url(bdh_enterprise)).status_code == 403
+    assert client.post(value_url(bdh_enterprise), {"action": "mark"}).status_code == 403
+    assert not FollowUp.objects.exists()
+
+
+def test_an_administrator_marks_a_value_and_resolving_it_needs_a_note(client, bdh_enterprise, administrator):
+    client.force_login(administrator)
+    client.post(value_url(bdh_enterprise), {"action": "mark"})
+    follow_up = FollowUp.objects.get()
+    assert follow_up.is_open and follow_up.opened_by == administrator
+    response = client.post(value_url(bdh_enterprise), {"action": "resolve", "text": "  "}, follow=True)
+    assert "a note is required to resolve a follow-up" in response.content.decode()
+    assert FollowUp.objects.get().is_open
+    client.post(value_url(bdh_enterprise), {"action": "resolve", "text": "Confirmed by phone: 400."})
+    follow_up.refresh_from_db()
+    assert not follow_up.is_open and follow_up.resolution == "Confirmed by phone: 400."
+    assert [h.history_user for h in follow_up.history.order_by("history_date")] == [administrator] * 2
+    client.post(value_url(bdh_enterprise), {"action": "mark"})  # marked again: open again
+    assert FollowUp.objects.get().is_open
+
+
+def test_an_unknown_figure_or_period_is_not_found(client, bdh_enterprise, administrator):
+    client.force_login(administrator)
+    assert client.get(value_url(bdh_enterprise, field="password")).status_code == 404
+    assert client.get(value_url(bdh_enterprise, period="2024X9")).status_code == 404
+
+
+def test_the_history_shows_the_last_periods_and_the_robust_outlier_verdict(
+    client, bdh_enterprise, editor_bdh
+):
+    history = review.history(review.Value(bdh_enterprise, "2024S1", "union_members"))
+    assert history.points[0] == ("First half of 2022", 100)
+    assert [figure for _label, figure in history.points] == [100, 102, 101, 103, 400]
+    assert history.far and history.earlier == 4 and history.median == 101.5
+    within = review.history(review.Value(bdh_enterprise, "2023S2", "union_members"))
+    assert not within.far and not within.enough  # 3 earlier returns: too few to judge
+    client.force_login(editor_bdh)
+    page = client.get(value_url(bdh_enterprise)).content.decode()
+    assert "far from this enterprise" in page and "<svg" in page
+
+
+def test_a_value_that_was_not_reported_is_shown_so_never_as_0(client, administrator):
+    enterprise = f.enterprise("BDH")
+    f.report(enterprise, "2023S2", workers=10)
+    f.report(enterprise, "2024S1", workers=None)
+    history = review.history(review.Value(enterprise, "2024S1", "workers"))
+    assert [figure for _label, figure in history.points] == [10, None]
+    client.force_login(administrator)
+    page = client.get(value_url(enterprise, field="workers")).content.decode()
+    assert "Not reported for this period." in page
+
+
+def test_a_message_the_mail_server_refused_is_sent_by_the_next_run_and_only_once(
+    bdh_enterprise, editor_bdh, administrator, monkeypatch
+):
+    editor_bdh.email = "editor@example.org"
+    editor_bdh.save()
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", _refuse)
+    review.mark(user=administrator, value=review.Value(bdh_enterprise, "2024S1", "workers"))
+    message = OutboxMessage.objects.get()
+    assert message.sent_at is None and message.attempts == 1 and not mail.outbox
+    monkeypatch.undo()
+    assert outbox.send_pending() == (1, 0)
+    assert outbox.send_pending() == (0, 0)
+    (sent,) = mail.outbox
+    assert sent.to == ["editor@example.org"] and "follow-up" in sent.subject
+
+
+def _refuse(*args, **kwargs):
+    raise OSError("mail server down")
+
+
+def test_the_value_page_costs_a_fixed_number_of_queries(
+    client, bdh_enterprise, administrator, django_assert_max_num_queries
+):
+    client.force_login(administrator)
+    for n in range(5):
+        review.comment(
+            user=administrator, value=review.Value(bdh_enterprise, "2024S1", "union_members"), text=f"{n}"
+        )
+    with django_assert_max_num_queries(14):
+        assert client.get(value_url(bdh_enterprise)).status_code == 200
