@@ -69,12 +69,12 @@ class FollowUp(models.Model):
             models.UniqueConstraint(fields=["enterprise", "period", "field"], name="unique_follow_up")
         ]
 
+    def __str__(self):
+        return f"{self.enterprise_id} {self.period} {self.field}"
+
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
-
-    def __str__(self):
-        return f"{self.enterprise_id} {self.period} {self.field}"
 
 
 class ReviewThreshold(models.Model):

@@ -92,7 +92,7 @@ def test_the_history_shows_the_last_periods_and_the_robust_outlier_verdict(
     client, bdh_enterprise, editor_bdh
 ):
     history = review.history(review.Value(bdh_enterprise, "2024S1", "union_members"))
-    assert history.points[0] == ("First half of 2022", 100)
+    assert history.points[0] == ("first half of 2022", 100)
     assert [figure for _label, figure in history.points] == [100, 102, 101, 103, 400]
     assert history.far and history.earlier == 4 and history.median == 101.5
     within = review.history(review.Value(bdh_enterprise, "2023S2", "union_members"))
