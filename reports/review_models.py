@@ -7,6 +7,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.periods import Period
+from enterprises.models import Return
+
 
 class ValueComment(models.Model):
     """One comment in the thread of a figure of a return (enterprise, period, field). The author is
@@ -75,6 +78,14 @@ class FollowUp(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    @property
+    def figure_label(self) -> str:
+        return str(Return._meta.get_field(self.field).verbose_name)
+
+    @property
+    def period_label(self) -> str:
+        return Period.parse(self.period).label()
 
 
 class ReviewThreshold(models.Model):

@@ -110,14 +110,14 @@ def cycles(period: Period, zones: list[Zone] | None = None) -> list[ZoneCycle]:
     return result
 
 
-def _periods_within(period: Period) -> list[str]:
+def periods_within(period: Period) -> list[str]:
     return [str(p) for p in all_periods_of_year(period.year) if period.contains(p)]
 
 
 def _changes_query(period: Period, cycle: ZoneCycle):
     since = cycle.record.reopened_at
     zone = Q(enterprise__zone__isnull=True) if cycle.zone is None else Q(enterprise__zone=cycle.zone)
-    return Return.history.filter(zone, period__in=_periods_within(period), history_date__gte=since)
+    return Return.history.filter(zone, period__in=periods_within(period), history_date__gte=since)
 
 
 def _count_changes(period: Period, result: list[ZoneCycle]) -> None:

@@ -156,8 +156,13 @@ class Marks:
     open: set = field(default_factory=set)
 
     def of(self, enterprise_id: int, period: str, name: str) -> dict:
+        """What the page shows beside the figure: the way to its review page, its comments, its mark."""
         key = (enterprise_id, period, name)
-        return {"comments": self.comments.get(key, 0), "follow_up": key in self.open}
+        return {
+            "url": reverse("value-review", args=[enterprise_id, period, name]),
+            "comments": self.comments.get(key, 0),
+            "follow_up": key in self.open,
+        }
 
     def __bool__(self):
         return bool(self.comments or self.open)

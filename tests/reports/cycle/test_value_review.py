@@ -143,3 +143,56 @@ def test_the_value_page_costs_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(14):
         assert client.get(value_url(bdh_enterprise)).status_code == 200
+
+
+def test_marked_values_are_listed_on_the_data_quality_page_by_zone_period_and_state(
+    client, bdh_enterprise, editor_bdh, administrator
+):
+    dpm = f.enterprise("DPM", name="Công ty Đông Phố Mới")
+    f.report(dpm, "2024S1", workers=7)
+    review.mark(user=administrator, value=review.Value(bdh_enterprise, "2024S1", "union_members"))
+    review.mark(user=administrator, value=review.Value(dpm, "2024S1", "workers"))
+    resolved = review.Value(bdh_enterprise, "2023S2", "union_members")
+    review.mark(user=administrator, value=resolved)
+    review.resolve(user=administrator, value=resolved, note="Checked against the union's list.")
+
+    def listed(user, **query):
+        client.force_login(user)
+        response = client.get(reverse("data-quality"), query)
+        assert response.status_code == 200
+        return [(i.enterprise.name, i.period, i.field) for i in response.context["follow_ups"]]
+
+    assert sorted(listed(administrator, period="2024S1")) == [
+        ("Công ty May Bắc", "2024S1", "union_members"),
+        ("Công ty Đông Phố Mới", "2024S1", "workers"),
+    ]
+    assert listed(administrator, period="2024S1", zone="DPM") == [
+        ("Công ty Đông Phố Mới", "2024S1", "workers")
+    ]
+    assert listed(editor_bdh, period="2024S1") == [("Công ty May Bắc", "2024S1", "union_members")]
+    assert listed(administrator, period="2023S2", follow_ups="resolved") == [
+        ("Công ty May Bắc", "2023S2", "union_members")
+    ]
+    assert listed(administrator, period="2023S2") == []  # open only, by default
+    assert (
+        listed(administrator, period="2024", follow_ups="all")
+        and len(listed(administrator, period="2024", follow_ups="all")) == 2
+    )
+    client.force_login(administrator)
+    assert client.get(reverse("data-quality"), {"follow_ups": "maybe"}).status_code == 404
+
+
+def test_the_grid_and_the_enterprise_page_show_the_marks_to_editors_only(
+    client, bdh_enterprise, editor_bdh, administrator, viewer
+):
+    value = review.Value(bdh_enterprise, "2024S1", "union_members")
+    review.comment(user=administrator, value=value, text="Is 400 right?")
+    review.mark(user=administrator, value=value)
+    client.force_login(editor_bdh)
+    grid = client.get(reverse("period-grid", args=["BDH", "2024S1"])).content.decode()
+    assert f'href="{value.url}"' in grid and "marked for follow-up" in grid
+    page = client.get(reverse("enterprise-detail", args=[bdh_enterprise.pk])).content.decode()
+    assert f'href="{value.url}"' in page
+    client.force_login(viewer)
+    page = client.get(reverse("enterprise-detail", args=[bdh_enterprise.pk])).content.decode()
+    assert value.url not in page and "marked for follow-up" not in page
