@@ -11,7 +11,19 @@ from core.periods import Period
 from enterprises.models import Return
 
 
-class ValueComment(models.Model):
+class AboutValue:
+    """Labels of the value (enterprise, period, field) a comment or a follow-up is about."""
+
+    @property
+    def figure_label(self) -> str:
+        return str(Return._meta.get_field(self.field).verbose_name)
+
+    @property
+    def period_label(self) -> str:
+        return Period.parse(self.period).label()
+
+
+class ValueComment(AboutValue, models.Model):
     """One comment in the thread of a figure of a return (enterprise, period, field). The author is
     the user account: no person's name is stored."""
 
@@ -38,7 +50,7 @@ class ValueComment(models.Model):
         return f"{self.enterprise_id} {self.period} {self.field}: {self.text[:40]}"
 
 
-class FollowUp(models.Model):
+class FollowUp(AboutValue, models.Model):
     """A figure marked for follow-up: open until someone resolves it with a note. One row per value;
     marking a resolved value again re-opens the row (the audit trail keeps every step)."""
 
@@ -78,14 +90,6 @@ class FollowUp(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
-
-    @property
-    def figure_label(self) -> str:
-        return str(Return._meta.get_field(self.field).verbose_name)
-
-    @property
-    def period_label(self) -> str:
-        return Period.parse(self.period).label()
 
 
 class ReviewThreshold(models.Model):

@@ -8,12 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from core.periods import Period
 from enterprises.models import Enterprise
-from reports.cycle import review
+from reports.cycle import review, zone_review
 from reports.display.charts_svg import history_chart
-from zones.access import can_discuss_values, can_see_enterprises, can_view, role_required
-from zones.roles import Role
+from reports.engine import deadlines
+from zones.access import can_discuss_values, can_see_enterprises, can_see_zone, can_view, role_required
+from zones.models import OUTSIDE_ZONES, Zone
+from zones.roles import Role, is_administrator
 
 EDITORS = (Role.ZONE_EDITOR, Role.ADMINISTRATOR)
 VALUE_DONE = {
@@ -69,3 +73,66 @@ def value_page(request, enterprise, period, field):
         "follow_up": review.follow_up_of(value),
     }
     return render(request, "reporting/value.html", context)
+
+
+def _zone_of(user, code: str) -> Zone | None:
+    """The zone-period's zone (``OUTSIDE_ZONES``: None) for a reviewer: 404 outside the user's
+    province, 403 for a user who may not see its comments (viewers, another zone's editors)."""
+    zone = None if code == OUTSIDE_ZONES else get_object_or_404(Zone, code=code)
+    if not can_see_zone(user, zone):
+        raise Http404
+    if not can_discuss_values(user, zone):
+        raise PermissionDenied
+    return zone
+
+
+def _period(text: str) -> Period:
+    try:
+        period = Period.parse(text)
+    except ValidationError:
+        raise Http404 from None
+    if str(period) != text:
+        raise Http404
+    return period
+
+
+@role_required(*EDITORS)
+def zone_review_page(request, period, zone):
+    """Everything a reviewer reads before approving or returning a zone-period, and both steps."""
+    period = _period(period)
+    zone = _zone_of(request.user, zone)
+    found = zone_review.zone_review(zone, period)
+    context = {
+        "review": found,
+        "period": period,
+        "code": found.cycle.code,
+        "is_administrator": is_administrator(request.user),
+        "here": request.path,
+    }
+    return render(request, "reporting/review.html", context)
+
+
+@role_required(Role.ADMINISTRATOR)
+def approval_queue(request, period):
+    """Every zone's status for the period; the submitted zones chosen are approved together."""
+    period = _period(period)
+    if request.method == "POST":
+        codes = request.POST.getlist("zone")
+        try:
+            approved = zone_review.approve_many(period=period, codes=codes, user=request.user)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s zone approved: its period is now closed to changes.",
+                    "%(n)s zones approved: their period is now closed to changes.",
+                    len(approved),
+                )
+                % {"n": len(approved)},
+            )
+        return redirect("approval-queue", str(period))
+    context = {"period": period, "rows": zone_review.queue(period), "deadline": deadlines.deadline(period)}
+    return render(request, "reporting/queue.html", context)
