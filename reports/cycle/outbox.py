@@ -15,8 +15,8 @@ from django.utils import timezone
 from core.periods import Period
 from enterprises.models import Enterprise, Return
 from reports.cycle import mail
-from reports.models import OutboxMessage
-from zones.models import Zone
+from reports.models import OutboxMessage, ReportingStatus
+from zones.models import OUTSIDE_ZONES, Zone
 
 MAX_ATTEMPTS = 50
 
@@ -70,10 +70,26 @@ def _period_context(params: dict) -> Callable[[], dict]:
         zone = Zone.objects.filter(pk=params["zone"]).first() if params.get("zone") else None
         period = Period.parse(params["period"])
         return {
-            "zone": mail._zone_name(zone),
+            "zone": mail.zone_name(zone),
             "period": period.label(),
             "comment": params.get("comment", ""),
             "url": settings.SITE_URL + reverse("reporting-due"),
+        }
+
+    return build
+
+
+def _step_context(params: dict) -> Callable[[], dict]:
+    """A step of the cycle as it was taken: its note and comment are kept in ``params``."""
+
+    def build():
+        zone = Zone.objects.filter(pk=params["zone"]).first() if params.get("zone") else None
+        period = Period.parse(params["period"])
+        return {
+            "record": {"note": params.get("note", ""), "comment": params.get("comment", "")},
+            "zone": mail.zone_name(zone),
+            "period": period.label(),
+            "url": settings.SITE_URL + params["path"],
         }
 
     return build
@@ -83,7 +99,33 @@ CONTEXTS = {
     "value_comment": _value_context,
     "value_follow_up": _value_context,
     "returned_waiting": _period_context,
+    "submitted": _step_context,
+    "approved": _step_context,
+    "returned": _step_context,
 }
+
+
+def step_taken(record) -> int:
+    """Queue (and try to send) what a step of the cycle tells: administrators of a submission, the
+    zone's editors of an approval or a return. Keyed by the step's history record: once per step."""
+    step = record.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    code = record.zone.code if record.zone else OUTSIDE_ZONES
+    if record.status == ReportingStatus.SUBMITTED:
+        template, path = "submitted", reverse("zone-review", args=[record.period, code])
+    else:
+        template = "approved" if record.status == ReportingStatus.APPROVED else "returned"
+        path = reverse("reporting", args=[record.period])
+    params = {
+        "zone": record.zone_id,
+        "period": record.period,
+        "note": record.note,
+        "comment": record.comment,
+        "path": path,
+    }
+    key = f"{template}:{record.pk}:{step}"
+    if template == "submitted":
+        return tell_administrators(key, template, params)
+    return tell_editors(record.zone, key, template, params)
 
 
 def deliver(messages) -> tuple[int, int]:

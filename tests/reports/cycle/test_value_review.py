@@ -1,13 +1,28 @@
 """Comments and follow-up on a value, and its history beside it: who may see and write them, the
 note a resolution needs, the audit trail, the e-mail to the zone's editors, and the page's queries."""
 
+import datetime as dt
+from io import StringIO
+
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from reports.cycle import outbox, review
-from reports.models import FollowUp, OutboxMessage, UserPreference, ValueComment
+from core.periods import Period
+from reports.cycle import outbox, reminders, reporting, review
+from reports.models import (
+    FollowUp,
+    OutboxMessage,
+    ReportingStatus,
+    UserPreference,
+    ValueComment,
+    ZonePeriod,
+)
 from tests import factories as f
+from tests.reports.cycle.test_reporting_cycle import today
+from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +212,45 @@ def test_the_grid_and_the_enterprise_page_show_the_marks_to_editors_only(
     client.force_login(viewer)
     page = client.get(reverse("enterprise-detail", args=[bdh_enterprise.pk])).content.decode()
     assert value.url not in page and "marked for follow-up" not in page
+
+
+def test_a_submission_is_queued_for_the_administrators_and_sent_once_the_mail_server_answers(
+    client, editor_bdh, administrator, monkeypatch
+):
+    Zone.objects.filter(code="BDH").update(reporting_frequency="half")
+    administrator.email = "admin@example.org"
+    administrator.save()
+    UserPreference.objects.create(user=administrator, language="vi")
+    f.report(f.enterprise("BDH"), "2024S1", workers=5)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", _refuse)
+    with today(dt.date(2024, 7, 5)):
+        reporting.submit(zone=Zone.objects.get(code="BDH"), period=Period.parse("2024S1"), user=editor_bdh)
+    assert ZonePeriod.objects.get().status == ReportingStatus.SUBMITTED  # the step holds without mail
+    assert OutboxMessage.objects.get().template == "submitted" and not mail.outbox
+    monkeypatch.undo()
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+    call_command("send_reminders", stdout=StringIO())
+    assert "queued messages sent: 1, failed: 0" in out.getvalue()
+    (message,) = mail.outbox  # once, however often the command runs
+    assert message.to == ["admin@example.org"] and "6 tháng đầu năm 2024" in message.subject
+    assert reverse("zone-review", args=["2024S1", "BDH"]) in message.body
+
+
+def test_editors_are_reminded_once_of_a_period_returned_to_them_and_still_waiting(
+    editor_bdh, administrator, settings
+):
+    settings.REPORTING_REMINDER_DAYS = 3
+    editor_bdh.email = "editor@example.org"
+    editor_bdh.save()
+    record = ZonePeriod.objects.create(
+        zone=Zone.objects.get(code="BDH"), period="2024S1", status=ReportingStatus.RETURNED, comment="Fix F3"
+    )
+    later = timezone.now() + dt.timedelta(days=4)
+    assert reminders.remind_returned(timezone.now()) == 0  # returned today: not waiting yet
+    assert reminders.remind_returned(later) == 1
+    assert reminders.remind_returned(later) == 0  # queued once per return
+    assert outbox.send_pending() == (1, 0)
+    (message,) = mail.outbox
+    assert message.to == ["editor@example.org"] and "Fix F3" in message.body
+    assert "still waiting" in message.subject and record.period == "2024S1"
