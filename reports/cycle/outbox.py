@@ -5,7 +5,9 @@ is queued once and, marked sent on success, sent at most once."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,6 +21,20 @@ from reports.models import OutboxMessage, ReportingStatus
 from zones.models import OUTSIDE_ZONES, Zone
 
 MAX_ATTEMPTS = 50
+_held = threading.local()
+
+
+@contextmanager
+def held():
+    """Send what is queued inside only when the block succeeds (after its transaction commits): a
+    refused bulk approval sends nothing, though each approval queued its message."""
+    _held.messages = []
+    try:
+        yield
+        messages = _held.messages
+    finally:
+        del _held.messages
+    deliver(messages)
 
 
 def enqueue(key: str, user, template: str, params: dict) -> OutboxMessage | None:
@@ -129,7 +145,11 @@ def step_taken(record) -> int:
 
 
 def deliver(messages) -> tuple[int, int]:
-    """Send each unsent message; (sent, failed). A sent one is marked so, a failed one counted."""
+    """Send each unsent message; (sent, failed). A sent one is marked so, a failed one counted.
+    Inside ``held()``, they wait for the end of the block."""
+    if hasattr(_held, "messages"):
+        _held.messages.extend(messages)
+        return 0, 0
     sent = failed = 0
     for message in messages:
         ok = mail.send(message.user, message.template, CONTEXTS[message.template](message.params))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.periods import Period
 from enterprises.models import Return
-from reports.cycle import quality, reporting, review
+from reports.cycle import outbox, quality, reporting, review
 from reports.models import FollowUp, ReportingStatus, ReviewThreshold, ValueComment, ZonePeriod
 from zones.models import Zone
 from zones.roles import is_administrator
@@ -163,11 +163,16 @@ def queue(period: Period) -> list[QueueRow]:
     return rows
 
 
-@transaction.atomic
 def approve_many(*, period: Period, codes: list[str], user) -> list[ZonePeriod]:
-    """Approve the chosen zones (codes; ``reporting``'s outside-zones code too) together: every one is
-    checked first and one that may not be approved in bulk refuses them all; each approval is its own
-    step in the audit trail (``reporting.approve``)."""
+    """Approve the chosen zones (codes; ``reporting``'s outside-zones code too) together, in one
+    transaction: every one is checked first and one that may not be approved in bulk refuses them
+    all; each approval is its own step in the audit trail (``reporting.approve``), and the zones'
+    editors are told once the whole approval holds."""
+    with outbox.held(), transaction.atomic():
+        return _approve_many(period, codes, user)
+
+
+def _approve_many(period: Period, codes: list[str], user) -> list[ZonePeriod]:
     if not is_administrator(user):
         raise PermissionDenied
     if not codes:

@@ -6,6 +6,7 @@ trail); who may see them, and the pages' queries."""
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from core.periods import Period
@@ -176,3 +177,29 @@ def test_the_review_page_and_the_queue_cost_a_fixed_number_of_queries(
     # Every zone's cycle, every flag, open follow-ups per zone, the threshold.
     with django_assert_max_num_queries(23):
         assert client.get(queue_url()).status_code == 200
+
+
+def test_a_bulk_approval_that_fails_half_way_approves_nothing_and_tells_no_one(
+    half_yearly, editor_bdh, editor_dpm, administrator, monkeypatch
+):
+    bdh, dpm = half_yearly
+    submitted(bdh, editor_bdh, 10)
+    submitted(dpm, editor_dpm, 20)
+    editor_bdh.email = "bdh@example.org"
+    editor_bdh.save()
+    approve = reporting.approve
+
+    def approve_then_fail(*, zone, period, user):
+        if zone == dpm:
+            raise zone_review.ValidationError("DPM changed meanwhile")
+        return approve(zone=zone, period=period, user=user)
+
+    monkeypatch.setattr(reporting, "approve", approve_then_fail)
+    sent_before = len(mail.outbox)
+    with pytest.raises(zone_review.ValidationError):
+        zone_review.approve_many(period=S1, codes=["BDH", "DPM"], user=administrator)
+    assert set(ZonePeriod.objects.values_list("status", flat=True)) == {ReportingStatus.SUBMITTED}
+    assert not PeriodLock.objects.exists() and len(mail.outbox) == sent_before
+    monkeypatch.undo()
+    zone_review.approve_many(period=S1, codes=["BDH", "DPM"], user=administrator)
+    assert mail.outbox[-1].to == ["bdh@example.org"] and "approved" in mail.outbox[-1].subject
