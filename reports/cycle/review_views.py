@@ -102,6 +102,8 @@ def zone_review_page(request, period, zone):
     period = _period(period)
     zone = _zone_of(request.user, zone)
     found = zone_review.zone_review(zone, period)
+    if found is None:
+        raise Http404
     context = {
         "review": found,
         "period": period,

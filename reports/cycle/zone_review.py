@@ -93,8 +93,11 @@ class ZoneReview:
     changes: list[ValueChange] = field(default_factory=list)
 
 
-def zone_review(zone: Zone | None, period: Period) -> ZoneReview:
+def zone_review(zone: Zone | None, period: Period) -> ZoneReview | None:
+    """None for the outside zones when no enterprise lies outside every zone."""
     cycle = reporting.cycles(period, [zone])[0] if zone else _outside_cycle(period)
+    if cycle is None:
+        return None
     code = zone.code if zone else quality.OUTSIDE
     periods = reporting.periods_within(period)
     scope = _zone_scope(zone) & Q(period__in=periods)
@@ -117,8 +120,8 @@ def zone_review(zone: Zone | None, period: Period) -> ZoneReview:
     )
 
 
-def _outside_cycle(period: Period) -> reporting.ZoneCycle:
-    return next(c for c in reporting.cycles(period) if c.zone is None)
+def _outside_cycle(period: Period) -> reporting.ZoneCycle | None:
+    return next((c for c in reporting.cycles(period) if c.zone is None), None)
 
 
 # --- the approval queue -------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -254,3 +256,35 @@ def test_editors_are_reminded_once_of_a_period_returned_to_them_and_still_waitin
     (message,) = mail.outbox
     assert message.to == ["editor@example.org"] and "Fix F3" in message.body
     assert "still waiting" in message.subject and record.period == "2024S1"
+
+
+def test_the_pages_showing_marks_cost_the_same_queries_with_2_or_20_marked_values(
+    client, editor_bdh, administrator, django_assert_max_num_queries
+):
+    def measure(count):
+        enterprise = f.enterprise("BDH")
+        for n in range(count):
+            period = f"{2010 + n}"
+            f.report(enterprise, period, workers=n)
+            value = review.Value(enterprise, period, "workers")
+            review.comment(user=administrator, value=value, text="?")
+            review.mark(user=administrator, value=value)
+        urls = [
+            reverse("enterprise-detail", args=[enterprise.pk]),
+            reverse("data-quality") + "?period=2011&follow_ups=all",
+            reverse("period-grid", args=["BDH", "2011"]),
+        ]
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    client.force_login(editor_bdh)
+    small, large = measure(2), measure(20)
+    assert small == large
+    # The enterprise page for a zone editor: what a viewer's costs (20, see the dashboard performance
+    # test), the editor's zones for the access checks, and 2 for the marks.
+    with django_assert_max_num_queries(26):
+        client.get(reverse("enterprise-detail", args=[ValueComment.objects.last().enterprise_id]))

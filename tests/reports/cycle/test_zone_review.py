@@ -203,3 +203,39 @@ def test_a_bulk_approval_that_fails_half_way_approves_nothing_and_tells_no_one(
     monkeypatch.undo()
     zone_review.approve_many(period=S1, codes=["BDH", "DPM"], user=administrator)
     assert mail.outbox[-1].to == ["bdh@example.org"] and "approved" in mail.outbox[-1].subject
+
+
+def test_unresolved_flags_above_the_threshold_block_bulk_approval(
+    client, half_yearly, editor_bdh, administrator
+):
+    bdh, _dpm = half_yearly
+    enterprise = f.enterprise("BDH", established=dt.date(2015, 1, 1))
+    f.union(enterprise)
+    with today(dt.date(2024, 7, 5)):
+        f.report(enterprise, "2024S1", workers=10, union_members=3)  # a union below 5 members
+        reporting.submit(zone=bdh, period=S1, user=editor_bdh)
+    (row,) = [r for r in zone_review.queue(S1) if r.cycle.code == "BDH"]
+    assert (row.open_flags, row.blocked) == (1, ["1 unresolved flags: at most 0 for approval in bulk."])
+    client.force_login(administrator)
+    review_page = client.get(review_url()).content.decode()
+    assert "fewer than 5" in review_page  # the flag is on the review page too
+    ReviewThreshold.objects.create(max_open_flags=1)
+    (row,) = [r for r in zone_review.queue(S1) if r.cycle.code == "BDH"]
+    assert row.selectable
+
+
+def test_the_outside_zones_values_are_the_administrators_alone(client, administrator, editor_bdh, viewer):
+    client.force_login(administrator)
+    assert client.get(review_url("none")).status_code == 404  # no enterprise outside the zones yet
+    outside = f.enterprise(None)
+    f.report(outside, "2024S1", workers=4)
+    url = reverse("value-review", args=[outside.pk, "2024S1", "workers"])
+    client.force_login(editor_bdh)
+    assert client.post(url, {"action": "comment", "text": "?"}).status_code == 404
+    assert client.get(review_url("none")).status_code == 403
+    client.force_login(viewer)
+    assert client.get(url).status_code == 403 and client.get(queue_url()).status_code == 403
+    client.force_login(administrator)
+    assert client.post(url, {"action": "comment", "text": "Four workers?"}).status_code == 302
+    page = client.get(review_url("none")).content.decode()
+    assert "Four workers?" in page
