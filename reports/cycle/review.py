@@ -147,6 +147,14 @@ def _params(value: Value, user) -> dict:
 
 # --- marks beside the figures of a page ---------------------------------------------------------
 
+_SAMPLE = (987654321, "PERIOD", "FIGURE")
+
+
+def _filled(pattern: str, enterprise_id: int, period: str, name: str) -> str:
+    for sample, actual in zip(_SAMPLE, (enterprise_id, period, name), strict=True):
+        pattern = pattern.replace(str(sample), str(actual), 1)
+    return pattern
+
 
 @dataclass
 class Marks:
@@ -154,18 +162,18 @@ class Marks:
 
     comments: dict = field(default_factory=dict)
     open: set = field(default_factory=set)
+    # The value page's URL reversed once with samples and filled per cell: a grid of 900 cells
+    # reversing each took a tenth of a second.
+    pattern: str = ""
 
     def of(self, enterprise_id: int, period: str, name: str) -> dict:
         """What the page shows beside the figure: the way to its review page, its comments, its mark."""
         key = (enterprise_id, period, name)
         return {
-            "url": reverse("value-review", args=[enterprise_id, period, name]),
+            "url": _filled(self.pattern, enterprise_id, period, name),
             "comments": self.comments.get(key, 0),
             "follow_up": key in self.open,
         }
-
-    def __bool__(self):
-        return bool(self.comments or self.open)
 
 
 def marks(enterprises, periods: list[str] | None = None) -> Marks:
@@ -180,7 +188,9 @@ def marks(enterprises, periods: list[str] | None = None) -> Marks:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    found = Marks(comments={(e, p, f): n for e, p, f, n in counted})
+    found = Marks(
+        comments={(e, p, f): n for e, p, f, n in counted}, pattern=reverse("value-review", args=_SAMPLE)
+    )
     found.open = set(
         FollowUp.objects.filter(scope, resolved_at__isnull=True).values_list(
             "enterprise_id", "period", "field"

@@ -158,7 +158,7 @@ def enterprise_detail(request, pk):
             "returns": [
                 (
                     Period.parse(r.period),
-                    [(getattr(r, key), marks and marks.of(pk, r.period, key)) for key in keys],
+                    [(getattr(r, key), marks.of(pk, r.period, key) if marks else None) for key in keys],
                 )
                 for r in returns
             ],

@@ -204,6 +204,9 @@ def test_the_grid_and_the_enterprise_page_show_the_marks_to_editors_only(
     client, bdh_enterprise, editor_bdh, administrator, viewer
 ):
     value = review.Value(bdh_enterprise, "2024S1", "union_members")
+    client.force_login(editor_bdh)
+    unmarked = client.get(reverse("enterprise-detail", args=[bdh_enterprise.pk])).content.decode()
+    assert f'href="{value.url}"' in unmarked  # every figure opens its history, marked or not
     review.comment(user=administrator, value=value, text="Is 400 right?")
     review.mark(user=administrator, value=value)
     client.force_login(editor_bdh)
