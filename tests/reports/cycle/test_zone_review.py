@@ -239,3 +239,21 @@ def test_the_outside_zones_values_are_the_administrators_alone(client, administr
     assert client.post(url, {"action": "comment", "text": "Four workers?"}).status_code == 302
     page = client.get(review_url("none")).content.decode()
     assert "Four workers?" in page
+
+
+def test_administrators_set_the_threshold_in_the_admin_and_it_is_in_the_audit_trail(client, administrator):
+    assert administrator.has_perm("reports.change_reviewthreshold")
+    client.force_login(administrator)
+    url = reverse("admin:reports_reviewthreshold_add")
+    response = client.post(url, {"max_open_follow_ups": "2", "max_open_flags": "5"})
+    assert response.status_code == 302
+    threshold = ReviewThreshold.current()
+    assert (threshold.max_open_follow_ups, threshold.max_open_flags) == (2, 5)
+    assert threshold.history.get().history_user == administrator
+    assert client.get(url).status_code == 403  # one threshold: changed, never a second one added
+
+
+def test_the_review_page_reads_in_vietnamese(client, half_yearly, editor_bdh):
+    client.force_login(editor_bdh)
+    page = client.get(review_url(), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Xem xét" in page and "Tỷ lệ đầy đủ" in page
