@@ -19,8 +19,9 @@ class Command(InstallationLanguageCommand):
         )
         reminders.remind_returned()
         sent, failed = outbox.send_pending()
-        self.stdout.write(
-            _("queued messages sent: %(sent)s, failed: %(failed)s") % {"sent": sent, "failed": failed}
-        )
+        if sent or failed:  # the outbox is usually empty: its messages went when they were written
+            self.stdout.write(
+                _("queued messages sent: %(sent)s, failed: %(failed)s") % {"sent": sent, "failed": failed}
+            )
         if result.failed or failed:
             raise SystemExit(1)
