@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -107,7 +107,11 @@ def mark(*, user, value: Value) -> FollowUp:
     follow_up.opened_by, follow_up.opened_at = user, timezone.now()
     follow_up.resolved_by, follow_up.resolved_at, follow_up.resolution = None, None, ""
     follow_up._history_user = user
-    follow_up.save()
+    try:
+        with transaction.atomic():
+            follow_up.save()
+    except IntegrityError:  # someone marked it at the same moment: theirs is the open mark
+        return FollowUp.objects.get(**value.lookup())
     stamp = follow_up.opened_at.strftime("%Y%m%d%H%M%S%f")
     outbox.tell_editors(
         value.enterprise.zone,
