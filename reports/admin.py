@@ -6,6 +6,7 @@ from reports.models import (
     DeadlineRule,
     ExportLog,
     ReportSubscription,
+    ReviewThreshold,
     Target,
     UserPreference,
     ZonePeriod,
@@ -79,3 +80,13 @@ class ReportSubscriptionAdmin(admin.ModelAdmin):
 @admin.register(UserPreference)
 class UserPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "language"]
+
+
+@admin.register(ReviewThreshold)
+class ReviewThresholdAdmin(SimpleHistoryAdmin):
+    """What a zone-period may still carry to be approved in bulk from the approval queue: one row."""
+
+    list_display = ["max_open_follow_ups", "max_open_flags"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not ReviewThreshold.objects.exists()

@@ -334,3 +334,9 @@ from reports.reporting_models import (  # noqa: E402, F401
     UserPreference,
     ZonePeriod,
 )
+from reports.review_models import (  # noqa: E402, F401
+    FollowUp,
+    OutboxMessage,
+    ReviewThreshold,
+    ValueComment,
+)

@@ -113,6 +113,21 @@ def can_edit_zone(user, zone: Zone | None) -> bool:
     return user.zone_assignments.filter(zone=zone).exists()
 
 
+def can_discuss_values(user, zone: Zone | None) -> bool:
+    """Comments and follow-up marks on the figures of a zone's returns: its editors and
+    administrators see and write them (outside every zone: administrators); viewers never see them."""
+    return can_edit_zone(user, zone)
+
+
+def discussed_zone_ids(user) -> set:
+    """The ids of the zones whose values' comments the user sees (None among them: outside every
+    zone), for pages listing many zones: one query, the same answers as ``can_discuss_values``."""
+    ids = set(editable_zones(user).values_list("pk", flat=True))
+    if role_of(user) == Role.ADMINISTRATOR and can_see_zone(user, None):
+        ids.add(None)
+    return ids
+
+
 def role_required(*roles: Role):
     """Login first; then the user needs one of ``roles`` (any role when none is given), else 403."""
 

@@ -54,7 +54,7 @@ ROLE_PERMISSIONS = {
             "organizationreturn": _WRITE,
             "attachment": _WRITE + ["delete"],
         },
-        "reports": {"target": _WRITE + ["delete"], "exportlog": _READ},
+        "reports": {"target": _WRITE + ["delete"], "exportlog": _READ, "reviewthreshold": _WRITE},
         "auth": {"user": _WRITE, "group": ["view"]},
     },
 }

@@ -1,6 +1,7 @@
 """E-mail of the reporting cycle, each in its recipient's language (``UserPreference``, else the
 site's ``LANGUAGE_CODE``). A send that fails is logged and reported to the caller, never raised: a
-step of the cycle never fails because a mail server is down, and the commands retry what failed."""
+step of the cycle never fails because a mail server is down, and the commands retry what failed.
+The cycle's steps and the review's comments are queued in the outbox (``reports.cycle.outbox``)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,10 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
-from core.periods import Period
 from reports.display.labels import OUTSIDE_ZONES
-from reports.models import ReportingStatus, UserPreference
+from reports.models import UserPreference
 from zones.models import Zone
 from zones.roles import Role
 
@@ -61,36 +60,5 @@ def send(user, template: str, context: Callable[[], dict], attachments=()) -> bo
     return True
 
 
-def page_url(period: Period) -> str:
-    return settings.SITE_URL + reverse("reporting", args=[str(period)])
-
-
-def _zone_name(zone: Zone | None) -> str:
+def zone_name(zone: Zone | None) -> str:
     return f"{zone.code} – {zone.name}" if zone else str(OUTSIDE_ZONES)
-
-
-def _context(record) -> Callable[[], dict]:
-    period = Period.parse(record.period)
-
-    def build():
-        return {
-            "record": record,
-            "zone": _zone_name(record.zone),
-            "period": period.label(),
-            "url": page_url(period),
-        }
-
-    return build
-
-
-def submitted(record) -> None:
-    """Tell every administrator that a zone submitted its returns."""
-    for user in administrators():
-        send(user, "submitted", _context(record))
-
-
-def reviewed(record) -> None:
-    """Tell the zone's editors that their period was approved or returned (with the comment)."""
-    template = "approved" if record.status == ReportingStatus.APPROVED else "returned"
-    for user in zone_editors(record.zone):
-        send(user, template, _context(record))

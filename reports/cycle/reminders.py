@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.periods import Period, all_periods_of_year
 from reports.cycle import mail as reporting_mail
-from reports.cycle import reporting
+from reports.cycle import outbox, reporting
 from reports.engine import deadlines
 from reports.models import ReminderSent, ReportingStatus, ZonePeriod
 from zones.models import Zone
@@ -82,3 +82,21 @@ def send_reminders(today: dt.date | None = None) -> Sent:
                 ReminderSent.objects.create(user=user, zone=zone, period=str(period))
             result.add(ok)
     return result
+
+
+def remind_returned(now: dt.datetime | None = None) -> int:
+    """Queue, once per return step, a reminder to the zone's editors of each period returned to them
+    ``REPORTING_REMINDER_DAYS`` days ago or more and not submitted again; ``send_reminders`` sends it."""
+    now = now or timezone.now()
+    waiting = ZonePeriod.objects.filter(
+        status=ReportingStatus.RETURNED,
+        zone__isnull=False,
+        changed_at__lte=now - dt.timedelta(days=settings.REPORTING_REMINDER_DAYS),
+    ).select_related("zone")
+    queued = 0
+    for record in waiting:
+        key = f"returned-waiting:{record.pk}:{record.changed_at:%Y%m%d%H%M%S%f}"
+        params = {"zone": record.zone_id, "period": record.period, "comment": record.comment}
+        for user in reporting_mail.zone_editors(record.zone):
+            queued += outbox.enqueue(f"{key}:{user.pk}", user, "returned_waiting", params) is not None
+    return queued

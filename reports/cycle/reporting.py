@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from core.periods import Period, all_periods_of_year
 from enterprises.models import Enterprise, PeriodLock, Return
 from enterprises.services import period_close, period_reopen
-from reports.cycle import mail as reporting_mail
+from reports.cycle import outbox
 from reports.engine import deadlines, indicators
 from reports.engine.summary import enterprise_rows
 from reports.models import ReportingStatus, ZonePeriod
@@ -110,14 +110,14 @@ def cycles(period: Period, zones: list[Zone] | None = None) -> list[ZoneCycle]:
     return result
 
 
-def _periods_within(period: Period) -> list[str]:
+def periods_within(period: Period) -> list[str]:
     return [str(p) for p in all_periods_of_year(period.year) if period.contains(p)]
 
 
 def _changes_query(period: Period, cycle: ZoneCycle):
     since = cycle.record.reopened_at
     zone = Q(enterprise__zone__isnull=True) if cycle.zone is None else Q(enterprise__zone=cycle.zone)
-    return Return.history.filter(zone, period__in=_periods_within(period), history_date__gte=since)
+    return Return.history.filter(zone, period__in=periods_within(period), history_date__gte=since)
 
 
 def _count_changes(period: Period, result: list[ZoneCycle]) -> None:
@@ -196,7 +196,7 @@ def submit(*, zone: Zone | None, period: Period, user, note: str = "") -> ZonePe
     record = _step(
         record, user, ReportingStatus.SUBMITTED, note=note, comment="", submitted_at=timezone.now()
     )
-    reporting_mail.submitted(record)
+    outbox.step_taken(record)
     return record
 
 
@@ -214,7 +214,7 @@ def approve(*, zone: Zone | None, period: Period, user) -> ZonePeriod:
     if zone is not None and not PeriodLock.objects.filter(zone=zone, period=str(period)).exists():
         period_close(zone=zone, period=period, user=user)
     record = _step(record, user, ReportingStatus.APPROVED, reopened_at=None, reason="")
-    reporting_mail.reviewed(record)
+    outbox.step_taken(record)
     return record
 
 
@@ -228,7 +228,7 @@ def send_back(*, zone: Zone | None, period: Period, user, comment: str) -> ZoneP
     if record.status != ReportingStatus.SUBMITTED:
         raise ValidationError(NOT_SUBMITTED % {"zone": _label(zone), "period": period.label()})
     record = _step(record, user, ReportingStatus.RETURNED, comment=comment.strip())
-    reporting_mail.reviewed(record)
+    outbox.step_taken(record)
     return record
 
 

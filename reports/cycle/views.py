@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,7 @@ from core.periods import Period
 from reports.cycle import reporting
 from reports.display.pages import table_url
 from reports.engine import deadlines
-from zones.access import editable_zones, role_required
+from zones.access import discussed_zone_ids, editable_zones, role_required
 from zones.models import OUTSIDE_ZONES, Zone
 from zones.roles import Role, is_administrator, role_of
 
@@ -48,9 +49,11 @@ def reporting_period(request, period):
     """Every zone's cycle for the period, with the changes since a re-opening."""
     period = _period(period)
     cycles = reporting.cycles(period)
+    reviewable = discussed_zone_ids(request.user)
     for cycle in cycles:
         cycle.changes = reporting.changes(period, cycle)
         cycle.missing_url = table_url(period, [cycle.code], reporting="not_reported")
+        cycle.reviewable = (cycle.zone.pk if cycle.zone else None) in reviewable
     context = {
         "period": period,
         "deadline": deadlines.deadline(period),
@@ -99,5 +102,9 @@ def reporting_step(request, period, zone, step):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, DONE[step])
-    # A zone editor submits from the due page; administrators act on the period's page.
+    # A zone editor submits from the due page; administrators act on the period's page or the
+    # zone-period's review page, which names itself in ``next``.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, None):
+        return redirect(back)
     return redirect("reporting-due") if step == "submit" else redirect("reporting", str(period))

@@ -14,6 +14,7 @@ from core.periods import Period
 from enterprises.access import get_enterprise_for_user, visible
 from membership.history import enterprise_history, organization_history
 from membership.models import Attachment
+from reports.cycle import review
 from reports.dashboards import enterprise_export as export
 from reports.dashboards.filters import EnterpriseFilter
 from reports.dashboards.tables import TIEBREAK, EnterpriseTable
@@ -23,7 +24,7 @@ from reports.engine import indicators
 from reports.engine.rows import lifetime_flows
 from reports.engine.summary import enterprise_rows
 from reports.models import ExportKind, ExportLog
-from zones.access import can_edit_zone, role_required
+from zones.access import can_discuss_values, can_edit_zone, role_required
 
 
 @method_decorator(role_required(), name="dispatch")
@@ -125,7 +126,8 @@ def _returns_chart(returns, figures) -> dict:
 
 @role_required()
 def enterprise_detail(request, pk):
-    """Returns over time, organizations with their history, pipeline figures. Nine queries."""
+    """Returns over time (with each figure's comments and follow-up mark for those who may see them),
+    organizations with their history, pipeline figures. Eleven queries."""
     enterprise = get_enterprise_for_user(request.user, pk)
     periods, period = period_choice(request)
     returns = list(enterprise.returns.order_by("starts_on", "ends_on"))
@@ -142,6 +144,9 @@ def enterprise_detail(request, pk):
     if row is not None:
         steps.insert(0, (period.label(), {key: getattr(row, key) for key, _label in FLOWS}))
     pipeline_rows = [{"label": label, **flows, **indicators.pipeline_rates(flows)} for label, flows in steps]
+    # Comments and follow-ups beside the figures, for the zone's editors and administrators only.
+    marks = review.marks([pk]) if can_discuss_values(request.user, enterprise.zone) else None
+    keys = [key for key, _label in (*STOCKS, *FLOWS)]
     return render(
         request,
         "enterprises/enterprise_detail.html",
@@ -151,7 +156,10 @@ def enterprise_detail(request, pk):
             "period": period,
             "row": row,
             "returns": [
-                (Period.parse(r.period), [getattr(r, key) for key, _label in (*STOCKS, *FLOWS)])
+                (
+                    Period.parse(r.period),
+                    [(getattr(r, key), marks.of(pk, r.period, key) if marks else None) for key in keys],
+                )
                 for r in returns
             ],
             "columns": [str(label) for _key, label in (*STOCKS, *FLOWS)],

@@ -87,3 +87,36 @@ def report_charts(report) -> list[str]:
             )
         )
     return charts
+
+
+def history_chart(title: str, points: list[tuple[str, object]], highlight: int | None = None) -> str:
+    """A small column chart of one figure over periods (oldest first): each column carries its number
+    and its period; a period not reported shows "not reported", never a column of 0. ``highlight``
+    (an index) is drawn in red: the value under review."""
+    width, top, bar_area, label_height = max(1, len(points)) * 46 + 10, 26, 70, 30
+    height = top + bar_area + label_height
+    peak = max([float(v) for _p, v in points if v is not None] or [1.0]) or 1.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" font-family="DejaVu Sans, sans-serif" font-size="10">',
+        f'<text x="0" y="12" font-weight="bold" font-size="11">{escape(title)}</text>',
+    ]
+    for index, (label, value) in enumerate(points):
+        x = 10 + index * 46
+        base = top + bar_area
+        if value is None:
+            parts.append(
+                f'<text x="{x}" y="{base - 4}" font-style="italic">{escape(_("not reported"))}</text>'
+            )
+        else:
+            length = float(value) / peak * (bar_area - 14)
+            colour = COLOURS[1] if index == highlight else COLOURS[0]
+            parts.append(
+                f'<rect x="{x}" y="{base - length:.1f}" width="30" height="{length:.1f}" fill="{colour}"/>'
+            )
+            number = escape(number_format(value, use_l10n=True, force_grouping=True))
+            parts.append(f'<text x="{x}" y="{base - length - 3:.1f}">{number}</text>')
+        parts.append(f'<text x="{x}" y="{base + 14}">{escape(label)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # nosec # noqa: S308 - every text inside is escaped above

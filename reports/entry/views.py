@@ -22,7 +22,7 @@ from enterprises.access import get_enterprise_for_user
 from enterprises.forms import GridStartForm, PeriodGrid
 from enterprises.locks import closed_period
 from enterprises.models import Return
-from reports.cycle import quality
+from reports.cycle import quality, reporting, review
 from reports.cycle.forms import FlagCheckForm
 from reports.cycle.views import due_cycles
 from reports.models import FlagReview
@@ -37,6 +37,12 @@ GRID_NOT_STARTED = gettext_lazy("Nothing was saved: %(period)s has not started y
 GRID_RACE = gettext_lazy(
     "Someone saved returns of this zone at the same moment. Nothing was saved: rows they changed are marked."
 )
+FOLLOW_UP_STATES = {
+    "open": gettext_lazy("open"),
+    "resolved": gettext_lazy("resolved"),
+    "all": gettext_lazy("open and resolved"),
+}
+FOLLOW_UP_LIMIT = 500
 GRID_NOTHING_TO_SAVE = gettext_lazy("Nothing to save: no value was changed.")
 
 
@@ -114,6 +120,7 @@ def period_grid(request, zone, period):
         if page > len(grid.pages):
             raise Http404(_("Unknown page."))
         grid.attach_warnings(quality.flags(period, [zone.code]))
+        _attach_marks(grid, str(period))
     context = {
         "zone": zone,
         "period": period,
@@ -123,6 +130,14 @@ def period_grid(request, zone, period):
         "read_only": read_only or grid.not_started,
     }
     return render(request, "enterprises/entry/grid.html", context, status=status)
+
+
+def _attach_marks(grid: PeriodGrid, period: str) -> None:
+    """Beside each figure of a return: the way to its comments, follow-up and history (two queries)."""
+    marks = review.marks([row.enterprise.pk for row in grid.rows], [period])
+    for row in grid.rows:
+        for cell in row.cells:
+            cell.mark = marks.of(row.enterprise.pk, period, cell.field) if row.current else None
 
 
 def _save_grid(request, grid: PeriodGrid) -> bool:
@@ -179,6 +194,9 @@ def data_quality(request):
         codes = None if admin else [z.code for z in zones]
     reviewed = request.GET.get("checked") == "1"
     flags = quality.flags(period, codes, reviewed=reviewed) if period else []
+    state = request.GET.get("follow_ups", "open")
+    if state not in FOLLOW_UP_STATES:
+        raise Http404(_("Unknown state."))
     # Not "periods"/"period": the base template would add its own period picker to this page.
     context = {
         "scopes": scopes,
@@ -188,8 +206,26 @@ def data_quality(request):
         "flags": flags,
         "reviewed": reviewed,
         "reviews": {r.key: r for r in FlagReview.objects.filter(key__in=[f.key for f in flags])},
+        "follow_up_states": FOLLOW_UP_STATES,
+        "follow_up_state": state,
+        "follow_ups": _follow_ups(scope, codes, zones, period, state),
     }
     return render(request, "enterprises/entry/data_quality.html", context)
+
+
+def _follow_ups(scope: str, codes, zones, period: Period | None, state: str) -> list:
+    """The values marked for follow-up in the page's zone and period, open or resolved."""
+    if period is None:
+        return []
+    periods = reporting.periods_within(period)
+    if codes is None:
+        query = review.follow_ups(periods=periods, state=state)
+    elif scope == quality.OUTSIDE:
+        query = review.follow_ups(outside=True, periods=periods, state=state)
+    else:
+        ids = [z.pk for z in zones if z.code in codes]
+        query = review.follow_ups(zones=ids, periods=periods, state=state)
+    return list(query[:FOLLOW_UP_LIMIT])
 
 
 @require_POST

@@ -174,8 +174,8 @@ def test_data_quality_page_lists_exactly_the_flagged_values(
     org_with_members(45, name="Other zone cell", zone="DPM")
     client.force_login(editor_bdh)
     # session, user, the role (5 times), editable zones, periods with data, the flags (see above), the
-    # checked flags shown, province
-    with django_assert_max_num_queries(15):
+    # checked flags shown, the values marked for follow-up, province
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("data-quality"), {"period": "2024S1"})
     assert response.status_code == 200
     listed = [(flag.zone_code, flag.kind, flag.subject, flag.value) for flag in response.context["flags"]]

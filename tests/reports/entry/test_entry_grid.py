@@ -260,13 +260,14 @@ def test_grid_costs_a_fixed_number_of_queries(client, administrator):
 
     # GET: session, user, the role (once per request), zone, closed period, count, enterprises,
     # returns, the data-quality flags (4: organizations' sizes, admissions, returns, hosts and their
-    # members, checked flags), province. POST: the same reads up to the grid (no flags, no header:
+    # members, checked flags), the values' comments and open follow-ups (2), province. POST: the same
+    # reads up to the grid (no flags, no header:
     # it redirects), then a savepoint (the test's transaction wraps the service's), one INSERT of
     # returns and one of their history, one guarded UPDATE and one history INSERT, the summary's
     # upkeep (the summarized periods, the enterprises' figures before, their stored rows replaced (a
     # delete and an insert), their figures after, the zones' provinces, one upsert of the summary rows
     # and one of the rows rolled up to provinces; the periods written), the savepoint's release.
-    assert measure("BDH", 4) == measure("DPM", 40) == (15, 23)
+    assert measure("BDH", 4) == measure("DPM", 40) == (17, 23)
 
 
 def test_large_zones_are_entered_a_page_at_a_time(client, editor_bdh):
