@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('enterprises', '0004_return_received_on'),
-        ('reports', '0015_figures_without_enterprise_index'),
+        ('reports', '0016_people'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
