@@ -19,7 +19,7 @@ from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizat
 
 # --- the period grid ---------------------------------------------------------------------------------
 
-GRID_FIELDS = (*Return.STOCKS, *Return.FLOWS)
+GRID_FIELDS = (*Return.BASE_STOCKS, *Return.BASE_FLOWS)
 
 
 def grid_url(zone="BDH", period="2024S1"):

@@ -14,7 +14,7 @@ from tests.helpers import TODAY, import_row, snapshot, write_csv, write_xlsx
 pytestmark = pytest.mark.django_db
 
 HEADER = ",".join(COLUMNS)
-LINE = "2024S1,5300100001,Công ty TNHH Ví dụ Một,BDH,non_state,48,,,,,,,,,,,"
+LINE = "2024S1,5300100001,Công ty TNHH Ví dụ Một,BDH,non_state,48" + "," * (len(COLUMNS) - 6)
 
 
 def refused(path, message, **options):
@@ -173,7 +173,7 @@ def test_an_unknown_column_is_an_error(tmp_path):
         write_csv(tmp_path / "a.csv", [import_row()], columns=[*COLUMNS, "notes"]), today=TODAY
     )
     assert plan.errors == [
-        RowError(1, "R", f"Unknown column “notes”. The columns are: {', '.join(COLUMNS)}.")
+        RowError(1, "AA", f"Unknown column “notes”. The columns are: {', '.join(COLUMNS)}.")
     ]
     assert Enterprise.objects.count() == 0
 
@@ -196,7 +196,7 @@ def test_a_value_in_a_column_without_header_is_an_error(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text(f"{HEADER}\n{LINE},surprise\n")
     plan = import_file(path, today=TODAY)
-    assert plan.errors == [RowError(2, "R", "This cell has a value but its column has no header.")]
+    assert plan.errors == [RowError(2, "AA", "This cell has a value but its column has no header.")]
 
 
 # --- lines as a spreadsheet shows them ---------------------------------------------------------------
