@@ -91,7 +91,7 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path, settings):
     settings.IMPORT_MAX_BYTES = 1024 * 1024
     path = tmp_path / "big.csv"
     path.write_text(HEADER + "\n" + (LINE + "\n") * 20_000)
-    refused(path, importing.FILE_TOO_LARGE % {"size": "1.4", "limit": "1"})
+    refused(path, importing.FILE_TOO_LARGE % {"size": "1.6", "limit": "1"})
 
 
 def test_a_file_over_the_row_limit_is_refused(tmp_path, settings):
