@@ -192,6 +192,10 @@ class PeriodicReturn(models.Model):
                 {"period": OVERLAP_MESSAGE % {"period": self.period, "other": clash.period}},
                 code="overlap",
             )
+        self.check_figures()
+
+    def check_figures(self) -> None:
+        """Rules between a return's own figures, once its period is known to be well formed."""
 
 
 class ReturnQuerySet(models.QuerySet):
@@ -379,20 +383,7 @@ class Return(PeriodicReturn):
     def __str__(self):
         return f"{self.enterprise} – {self.period}"
 
-    def clean(self):
-        super().clean()
-        if self.enterprise_id and self.period and not self._period_malformed():
-            self.check_people()
-
-    def _period_malformed(self) -> bool:
-        """True when the period is malformed (its field reports it)."""
-        try:
-            Period.parse(self.period)
-        except ValidationError:
-            return True
-        return False
-
-    def check_people(self) -> None:
+    def check_figures(self) -> None:
         """The rules between the people columns, on this return as it stands (the admin's forms)."""
         from enterprises import rules  # the rules name columns by this model's labels
 
