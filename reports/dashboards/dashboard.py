@@ -13,23 +13,20 @@ enterprises.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from core.formatting import figure, not_collected, pct
+from core.formatting import figure, not_collected, pct, sentence
 from core.periods import Period
 from enterprises.models import Ownership
+from reports.dashboards.cards import HeadlineCards
 from reports.dashboards.people import PeopleCharts
 from reports.display import charts
 from reports.display.pages import (
     MAX_BARS,
     MIN_REPORTING_PCT,
-    Card,
     Chart,
     Scope,
-    delta,
     table_url,
     trend_periods,
 )
@@ -50,7 +47,7 @@ BAR_COUNTS = (
 )
 
 
-class Dashboard(PeopleCharts):
+class Dashboard(HeadlineCards, PeopleCharts):
     """Assembles one page; ``compute`` results are cached per period so each runs once."""
 
     def __init__(self, period: Period, scope: Scope, with_data: list[Period], user=None):
@@ -113,100 +110,6 @@ class Dashboard(PeopleCharts):
             "charts": charts_,
             "table_url": self.url(),
         }
-
-    # --- headline cards ---------------------------------------------------------------------
-
-    def cards(self, now: dict, before: dict) -> list[Card]:
-        def card(title, key, url, note="", is_pct=False):
-            collected = indicators.GROUP_OF[key] in self.collected
-            return Card(title, now[key], is_pct, delta(now[key], before[key]), url, note, collected)
-
-        if now["with_party_members_no_org"] is None:
-            # "including not reported enterprises…" reads wrong in Vietnamese: say it as a sentence.
-            members_no_org = _("Enterprises with party members but no organization: not reported")
-        else:
-            members_no_org = _("including %(n)s with party members but no organization") % {
-                "n": figure(now["with_party_members_no_org"])
-            }
-        if self.url(party="members_no_org"):
-            members_no_org = format_html(
-                '<a href="{}">{}</a>', self.url(party="members_no_org"), members_no_org
-            )
-        return [
-            card(
-                _("Enterprises"),
-                "enterprises",
-                self.url(),
-                _("operating; %(n)s with 20 or more workers") % {"n": figure(now["enterprises_20plus"])},
-            ),
-            card(
-                _("Party organization coverage"),
-                "party_org_coverage_pct",
-                self.url(party="org"),
-                _("%(n)s enterprises with a party organization") % {"n": figure(now["with_party_org"])},
-                is_pct=True,
-            ),
-            card(_("Party presence"), "party_presence_pct", self.url(party="presence"), members_no_org, True),
-            card(
-                _("Union coverage"),
-                "union_coverage_pct",
-                self.url(union="yes"),
-                _("%(n)s enterprises with a grassroots union") % {"n": figure(now["with_union"])},
-                is_pct=True,
-            ),
-            card(
-                _("Union coverage of eligible enterprises"),
-                "union_coverage_eligible_pct",
-                self.url(union="eligible_yes"),
-                _("%(n)s of %(total)s enterprises with %(min)s or more workers; union density %(density)s")
-                % {
-                    "n": figure(now["with_union_eligible"]),
-                    "total": figure(now["union_eligible_enterprises"]),
-                    "min": settings.UNION_ELIGIBLE_WORKERS,
-                    "density": pct(now["union_density_pct"]),
-                },
-                is_pct=True,
-            ),
-            card(
-                _("Party members"),
-                "party_members",
-                self.url(sort="-party_members"),
-                _("%(n)s in enterprises with a party organization")
-                % {"n": figure(now["party_members_in_orgs"])},
-            ),
-            card(
-                _("Union members"),
-                "union_members",
-                self.url(sort="-union_members"),
-                _("%(n)s new in the period") % {"n": figure(now["new_union_members"])},
-            ),
-            card(
-                _("New union members"),
-                "new_union_members",
-                self.url(sort="-new_union_members", status="all"),
-                _("%(pct)s of target: %(ytd)s of %(target)s since 1 January")
-                % {
-                    "pct": pct(now["target_new_union_members_pct"]),
-                    "ytd": figure(now["new_union_members_ytd"]),
-                    "target": figure(now["target_new_union_members"]),
-                }
-                if now["target_new_union_members"] is not None
-                else _("no target set for %(year)s") % {"year": self.period.year},
-            ),
-            card(
-                _("Reporting rate"),
-                "reporting_rate_pct",
-                self.url(reporting="reported"),
-                # Completeness is the card's figure; timeliness beside it (DOMAIN.md "Reporting cycle").
-                _("%(n)s enterprises reported, %(on_time)s on time: timeliness %(timeliness)s")
-                % {
-                    "n": figure(now["reporting_enterprises"]),
-                    "on_time": figure(now["returns_on_time"]),
-                    "timeliness": pct(now["timeliness_pct"]),
-                },
-                is_pct=True,
-            ),
-        ]
 
     # --- 1 and 2: coverage by zone (or size band) and by ownership ----------------------------
 
@@ -536,9 +439,14 @@ class Dashboard(PeopleCharts):
         for p, v in zip(periods, values, strict=True):
             heading = p.label()
             if not self.complete(v):
-                heading = _("%(period)s (left out of the chart: reporting rate %(rate)s)") % {
+                rate = (
+                    _("reporting rate %(rate_pct)s"),
+                    {"rate_pct": v["reporting_rate_pct"]},
+                    _("reporting rate"),
+                )
+                heading = _("%(period)s (left out of the chart: %(why)s)") % {
                     "period": heading,
-                    "rate": pct(v["reporting_rate_pct"]),
+                    "why": sentence(rate),
                 }
             rows.append([(heading, ""), *[(fmt(v[key]), "") for key, _label in keys]])
         if len(shown) < len(periods):
