@@ -86,3 +86,30 @@ class InstallationLanguageCommand(BaseCommand):
     def execute(self, *args, **options):
         with translation.override(settings.LANGUAGE_CODE):
             return super().execute(*args, **options)
+
+
+def sentence(*clauses: tuple[str, dict, str]) -> str:
+    """A sentence built from figures that says once, in words, what is not reported.
+
+    Each clause is ``(text, values, subject)``: ``text`` has a ``%(name)s`` placeholder per value
+    (formatted by ``pct`` for names ending in "pct", else by ``figure``; other text as it is), and
+    ``subject`` names what the clause reports. The clauses whose values are all known are joined by
+    "; "; those with a None value are left out, and their subjects named together at the end,
+    "subject, subject: not reported", never as "no data" inside a sentence that reads as a figure.
+    """
+    said, unknown = [], []
+    for text, values, subject in clauses:
+        if any(value is None for value in values.values()):
+            unknown.append(str(subject))
+            continue
+        said.append(text % {name: _formatted(name, value) for name, value in values.items()})
+    if unknown:
+        missing = _("%(subjects)s: not reported") % {"subjects": ", ".join(unknown)}
+        said.append(missing if said else missing[:1].upper() + missing[1:])
+    return "; ".join(said)
+
+
+def _formatted(name: str, value) -> str:
+    if isinstance(value, str):
+        return value
+    return pct(value) if name.endswith("pct") else figure(value)

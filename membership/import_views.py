@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from enterprises.models import Return
 from membership.importing import (
@@ -239,6 +239,7 @@ def cancel(request, token):
     return redirect("import-upload")
 
 
+@require_safe
 @editors_only
 def template(request, fmt):
     """The header row and one example row, as CSV (UTF-8 with BOM, so Excel shows the accents) or XLSX."""

@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from enterprises.access import get_enterprise_for_user
 from membership import services
@@ -66,6 +66,7 @@ def _with_level(organizations) -> list[PartyOrganization]:
     return organizations
 
 
+@require_safe
 @role_required(*EDITORS)
 def lifecycle_index(request):
     """Organizations of other bodies than enterprises (the Business Association cell)."""
@@ -77,6 +78,7 @@ def lifecycle_index(request):
     return render(request, "membership/lifecycle/index.html", {"organizations": _with_level(organizations)})
 
 
+@require_safe
 @role_required(*EDITORS)
 def enterprise_organizations(request, pk):
     """An enterprise's party organizations (with their levels), unions and attachment, and the actions."""

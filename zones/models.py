@@ -89,6 +89,16 @@ def collected_groups(party: bool, union: bool) -> list[str]:
     return groups
 
 
+# How names of zones are shortened, longest first (the usual abbreviations in official documents).
+SHORT_PREFIXES = (
+    ("Khu kinh tế cửa khẩu ", "KKTCK "),
+    ("Khu kinh tế ", "KKT "),
+    ("Khu công nghiệp ", "KCN "),
+    ("Cụm công nghiệp ", "CCN "),
+    ("Khu chế xuất ", "KCX "),
+)
+
+
 class Zone(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -123,6 +133,15 @@ class Zone(models.Model):
         ordering = ["code"]
 
     def __str__(self):
+        return self.name
+
+    @property
+    def short_name(self) -> str:
+        """The name with its kind written the short way Vietnamese documents write it ("Khu kinh tế
+        cửa khẩu Lào Cai" -> "KKTCK Lào Cai"): the zone chips show it, with the code as a tooltip."""
+        for long, short in SHORT_PREFIXES:
+            if self.name.startswith(long):
+                return short + self.name[len(long) :]
         return self.name
 
     @property

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.periods import Period
 from reports.cycle import reporting
@@ -44,6 +44,7 @@ def _period(value: str) -> Period:
         raise Http404 from None
 
 
+@require_safe
 @role_required()
 def reporting_period(request, period):
     """Every zone's cycle for the period, with the changes since a re-opening."""
@@ -63,6 +64,7 @@ def reporting_period(request, period):
     return render(request, "reporting/period.html", context)
 
 
+@require_safe
 @role_required()
 def reporting_due(request):
     """For each zone the user reports for: the period due, its deadline, who has not reported.

@@ -13,23 +13,20 @@ enterprises.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from core.formatting import figure, not_collected, pct
+from core.formatting import figure, not_collected, pct, sentence
 from core.periods import Period
 from enterprises.models import Ownership
+from reports.dashboards.cards import HeadlineCards
 from reports.dashboards.people import PeopleCharts
 from reports.display import charts
 from reports.display.pages import (
     MAX_BARS,
     MIN_REPORTING_PCT,
-    Card,
     Chart,
     Scope,
-    delta,
     table_url,
     trend_periods,
 )
@@ -50,7 +47,7 @@ BAR_COUNTS = (
 )
 
 
-class Dashboard(PeopleCharts):
+class Dashboard(HeadlineCards, PeopleCharts):
     """Assembles one page; ``compute`` results are cached per period so each runs once."""
 
     def __init__(self, period: Period, scope: Scope, with_data: list[Period], user=None):
@@ -114,100 +111,6 @@ class Dashboard(PeopleCharts):
             "table_url": self.url(),
         }
 
-    # --- headline cards ---------------------------------------------------------------------
-
-    def cards(self, now: dict, before: dict) -> list[Card]:
-        def card(title, key, url, note="", is_pct=False):
-            collected = indicators.GROUP_OF[key] in self.collected
-            return Card(title, now[key], is_pct, delta(now[key], before[key]), url, note, collected)
-
-        if now["with_party_members_no_org"] is None:
-            # "including not reported enterprises…" reads wrong in Vietnamese: say it as a sentence.
-            members_no_org = _("Enterprises with party members but no organization: not reported")
-        else:
-            members_no_org = _("including %(n)s with party members but no organization") % {
-                "n": figure(now["with_party_members_no_org"])
-            }
-        if self.url(party="members_no_org"):
-            members_no_org = format_html(
-                '<a href="{}">{}</a>', self.url(party="members_no_org"), members_no_org
-            )
-        return [
-            card(
-                _("Enterprises"),
-                "enterprises",
-                self.url(),
-                _("operating; %(n)s with 20 or more workers") % {"n": figure(now["enterprises_20plus"])},
-            ),
-            card(
-                _("Party organization coverage"),
-                "party_org_coverage_pct",
-                self.url(party="org"),
-                _("%(n)s enterprises with a party organization") % {"n": figure(now["with_party_org"])},
-                is_pct=True,
-            ),
-            card(_("Party presence"), "party_presence_pct", self.url(party="presence"), members_no_org, True),
-            card(
-                _("Union coverage"),
-                "union_coverage_pct",
-                self.url(union="yes"),
-                _("%(n)s enterprises with a grassroots union") % {"n": figure(now["with_union"])},
-                is_pct=True,
-            ),
-            card(
-                _("Union coverage of eligible enterprises"),
-                "union_coverage_eligible_pct",
-                self.url(union="eligible_yes"),
-                _("%(n)s of %(total)s enterprises with %(min)s or more workers; union density %(density)s")
-                % {
-                    "n": figure(now["with_union_eligible"]),
-                    "total": figure(now["union_eligible_enterprises"]),
-                    "min": settings.UNION_ELIGIBLE_WORKERS,
-                    "density": pct(now["union_density_pct"]),
-                },
-                is_pct=True,
-            ),
-            card(
-                _("Party members"),
-                "party_members",
-                self.url(sort="-party_members"),
-                _("%(n)s in enterprises with a party organization")
-                % {"n": figure(now["party_members_in_orgs"])},
-            ),
-            card(
-                _("Union members"),
-                "union_members",
-                self.url(sort="-union_members"),
-                _("%(n)s new in the period") % {"n": figure(now["new_union_members"])},
-            ),
-            card(
-                _("New union members"),
-                "new_union_members",
-                self.url(sort="-new_union_members", status="all"),
-                _("%(pct)s of target: %(ytd)s of %(target)s since 1 January")
-                % {
-                    "pct": pct(now["target_new_union_members_pct"]),
-                    "ytd": figure(now["new_union_members_ytd"]),
-                    "target": figure(now["target_new_union_members"]),
-                }
-                if now["target_new_union_members"] is not None
-                else _("no target set for %(year)s") % {"year": self.period.year},
-            ),
-            card(
-                _("Reporting rate"),
-                "reporting_rate_pct",
-                self.url(reporting="reported"),
-                # Completeness is the card's figure; timeliness beside it (DOMAIN.md "Reporting cycle").
-                _("%(n)s enterprises reported, %(on_time)s on time: timeliness %(timeliness)s")
-                % {
-                    "n": figure(now["reporting_enterprises"]),
-                    "on_time": figure(now["returns_on_time"]),
-                    "timeliness": pct(now["timeliness_pct"]),
-                },
-                is_pct=True,
-            ),
-        ]
-
     # --- 1 and 2: coverage by zone (or size band) and by ownership ----------------------------
 
     def coverage_charts(self, current: dict) -> list[Chart]:
@@ -217,10 +120,11 @@ class Dashboard(PeopleCharts):
             )
             groups = [(_("All enterprises"), current, {})]
             groups += [
-                (label, bands.get(band) or self.empty(), {"size": key}) for band, key, label in self._bands()
+                (label, self._band(current, bands.get(band)), {"size": key})
+                for band, key, label in self._bands()
             ]
-            if None in bands:
-                groups.append((_("Workers not reported"), bands[None], {"size": "unknown"}))
+            # Always the row, so every operating enterprise is in one row (the engine's count, 0 too).
+            groups.append((_("Workers not reported"), bands.get(None) or self.empty(), {"size": "unknown"}))
             party = self._party_chart(
                 [(_("All enterprises"), groups)], _("Party coverage by enterprise size")
             )
@@ -258,11 +162,13 @@ class Dashboard(PeopleCharts):
                     ],
                 )
             ]
-            for band, key, label in self._bands():
+            for band, key, label in [*self._bands(), (None, "unknown", _("Workers not reported"))]:
                 groups = [
                     (
                         name,
-                        by_zone_band.get((code, band)) or self.empty(code),
+                        self._band(
+                            by_zone.get(code) or self.empty(code), by_zone_band.get((code, band)), code, band
+                        ),
                         {**self._zone_filter(code), "size": key},
                     )
                     for name, code in places
@@ -270,7 +176,8 @@ class Dashboard(PeopleCharts):
                 series.append((label, groups))
             if len(places) < len(self.scope.zones) + (None in by_zone and self.scope.codes is None):
                 bands = {
-                    key: (self.scope_bands().get(band) or self.empty()) for band, key, _l in self._bands()
+                    key: self._band(current, self.scope_bands().get(band), band=band)
+                    for band, key, _l in [*self._bands(), (None, "unknown", "")]
                 }
                 totals = [current, *bands.values()]
                 series = [
@@ -344,12 +251,38 @@ class Dashboard(PeopleCharts):
         groups = self.collected if code == "" else self.zone_groups.get(code, indicators.ALL_GROUPS)
         return indicators.empty(self.period, groups)
 
+    def _band(self, figures: dict, band_figures: dict | None, code: str | None = "", band="") -> dict:
+        """A size band's figures (``band``: None for "workers not reported"): the engine's; where a
+        band has no enterprise, counts 0 if the group's workers are known, else "no data" (None)."""
+        if band_figures is not None:
+            return band_figures
+        empty = self.empty(code)
+        if band is None or figures["enterprises_20plus"] is not None:
+            return empty
+        return {**empty, **dict.fromkeys(BAR_COUNTS)}
+
     @staticmethod
     def _bands():
         return [
             (SIZE_20PLUS, "20plus", _("20 or more workers")),
             (SIZE_UNDER_20, "under_20", _("Fewer than 20 workers")),
         ]
+
+    def _split_cell(self, group: tuple, rate) -> tuple[str, str]:
+        """A zone's cell for a split: its coverage in a size band; for the enterprises whose workers
+        are not reported, how many there are (the engine's count, linked to their list)."""
+        _label, f, filters = group
+        if filters.get("size") == "unknown":
+            return (figure(f["enterprises"]), self._group_url(filters) if f["enterprises"] else "")
+        return (rate(f["party_org_coverage_pct"]), "")
+
+    @staticmethod
+    def _missing(f: dict, count: str = "with_party_org") -> str | None:
+        """Why a group's bar is empty: "no data" (its size band is not reported), "not collected" (no
+        zone of it collects the figures: the engine's counts are None only then), or None (drawn)."""
+        if f["enterprises"] is None:
+            return _("no data")
+        return not_collected() if f[count] is None else None
 
     def _zone_filter(self, code) -> dict:
         return {"zone": [code or OUTSIDE]}
@@ -373,8 +306,7 @@ class Dashboard(PeopleCharts):
         for split, groups in series:
             bars = []
             for label, f, filters in groups:
-                # The engine gives a group's counts as None only where no zone collects it.
-                missing = not_collected() if f["with_party_org"] is None else None
+                missing = self._missing(f)
                 values = {
                     "org": f["with_party_org"],
                     "members_no_org": f["with_party_members_no_org"],
@@ -394,7 +326,7 @@ class Dashboard(PeopleCharts):
             rows.append(
                 [
                     (label, ""),
-                    (figure(f["enterprises"]), self._group_url(filters)),
+                    (figure(f["enterprises"]), self._group_url(filters) if f["enterprises"] else ""),
                     *[
                         (missing or figure(values[key]), urls[key] if values[key] else "")
                         for key, _label in segments
@@ -402,7 +334,7 @@ class Dashboard(PeopleCharts):
                     (rate(f["party_org_coverage_pct"]), ""),
                     (rate(f["party_presence_pct"]), ""),
                     ("" if others else missing or figure(f["party_members_in_orgs"]), ""),
-                    *[(rate(groups[n][1]["party_org_coverage_pct"]), "") for _split, groups in series[1:]],
+                    *[self._split_cell(groups[n], rate) for _split, groups in series[1:]],
                 ]
             )
         headers = [
@@ -412,7 +344,12 @@ class Dashboard(PeopleCharts):
             _("Party organization coverage"),
             _("Party presence"),
             _("Party members in organizations"),
-            *[_("Coverage: %(band)s") % {"band": split.lower()} for split, _groups in series[1:]],
+            *[
+                split
+                if groups[0][2].get("size") == "unknown"
+                else _("Coverage: %(band)s") % {"band": split.lower()}
+                for split, groups in series[1:]
+            ],
         ]
         description = _(
             "Share of operating enterprises with a party organization, with party members but no "
@@ -433,7 +370,7 @@ class Dashboard(PeopleCharts):
         segments = [("yes", _("With a grassroots union")), ("no", _("Without a union"))]
         bars, rows = [], []
         for label, f, filters in groups:
-            missing = not_collected() if f["with_union"] is None else None
+            missing = self._missing(f, "with_union")
             values = {"yes": f["with_union"], "no": f["without_union"]}
             urls = {key: self._group_url(filters, union=key) for key, _label in segments}
             bars.append({"label": label, "values": values, "urls": urls, "missing": missing})
@@ -441,7 +378,7 @@ class Dashboard(PeopleCharts):
             rows.append(
                 [
                     (label, ""),
-                    (figure(f["enterprises"]), self._group_url(filters)),
+                    (figure(f["enterprises"]), self._group_url(filters) if f["enterprises"] else ""),
                     *[
                         (missing or figure(values[key]), urls[key] if values[key] else "")
                         for key, _label in segments
@@ -502,9 +439,14 @@ class Dashboard(PeopleCharts):
         for p, v in zip(periods, values, strict=True):
             heading = p.label()
             if not self.complete(v):
-                heading = _("%(period)s (left out of the chart: reporting rate %(rate)s)") % {
+                rate = (
+                    _("reporting rate %(rate_pct)s"),
+                    {"rate_pct": v["reporting_rate_pct"]},
+                    _("reporting rate"),
+                )
+                heading = _("%(period)s (left out of the chart: %(why)s)") % {
                     "period": heading,
-                    "rate": pct(v["reporting_rate_pct"]),
+                    "why": sentence(rate),
                 }
             rows.append([(heading, ""), *[(fmt(v[key]), "") for key, _label in keys]])
         if len(shown) < len(periods):

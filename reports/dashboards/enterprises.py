@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -38,6 +39,7 @@ class EnterpriseListView(SingleTableMixin, FilterView):
     filterset_class = EnterpriseFilter
     template_name = "enterprises/enterprise_list.html"
     table_pagination = {"per_page": 50}
+    http_method_names = ["get", "head", "options"]  # a read-only page: POST answers 405
 
     def get_queryset(self):
         self.periods, self.period = period_choice(self.request)
@@ -60,6 +62,7 @@ class EnterpriseListView(SingleTableMixin, FilterView):
         }
 
 
+@require_safe
 @role_required()
 @permission_required("reports.export_reports", raise_exception=True)
 def enterprise_export(request, file_format):
@@ -124,6 +127,7 @@ def _returns_chart(returns, figures) -> dict:
     return charts.lines([Period.parse(r.period).label() for r in returns], lines, _("people"))
 
 
+@require_safe
 @role_required()
 def enterprise_detail(request, pk):
     """Returns over time (with each figure's comments and follow-up mark for those who may see them),
@@ -175,6 +179,7 @@ def enterprise_detail(request, pk):
     )
 
 
+@require_safe
 @role_required()
 def enterprise_history_page(request, pk):
     enterprise = get_enterprise_for_user(request.user, pk)

@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from core.periods import Period
 from enterprises.models import Return
@@ -19,6 +20,7 @@ from reports.display import charts
 from zones.access import role_required
 
 
+@require_safe
 @role_required()
 def organization_list(request):
     """Every party organization with its newest level and its latest reported party members (from
@@ -54,6 +56,7 @@ def organization_list(request):
     )
 
 
+@require_safe
 @role_required()
 def organization_detail(request, pk):
     """Founding, level changes, dissolution, former names, members over time, attached enterprises.

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from reports.cycle.views import due_cycles
 from reports.dashboards import dashboard
@@ -35,6 +36,7 @@ def _render(request, scope, periods, period, provinces=None, **extra):
     return render(request, "reports/dashboard.html", context)
 
 
+@require_safe
 @role_required()
 def home(request):
     provinces = pages.provinces_if_several()
@@ -61,6 +63,7 @@ def home(request):
     )
 
 
+@require_safe
 @role_required()
 def province_detail(request, code):
     """One province of several: its zones and zone kinds. With one province, the home page is it."""
@@ -76,6 +79,7 @@ def province_detail(request, code):
     return _render(request, scope, periods, period, provinces)
 
 
+@require_safe
 @role_required()
 def zone_kind_detail(request, kind):
     """All zones of one kind together: the three industrial zones of the press report's figures;
@@ -92,6 +96,7 @@ def zone_kind_detail(request, kind):
     return _render(request, pages.kind_scope(kind, zones), periods, period)
 
 
+@require_safe
 @role_required()
 def zone_detail(request, code):
     """One zone: its figures and their distribution; the list of its enterprises is one link away

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from core.periods import Period
 from enterprises.models import Return
@@ -53,6 +54,7 @@ class ReportForm(forms.Form):
         return report.build(period, zones, self.cleaned_data["breakdowns"], user=user)
 
 
+@require_safe
 @role_required()
 def report_page(request):
     form = ReportForm(request.GET, Return.objects.periods_with_data(), request.user)
@@ -69,6 +71,7 @@ def report_page(request):
     return render(request, "exports/report_page.html", context)
 
 
+@require_safe
 @role_required()
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
 def report_download(request, file_format):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.periods import Period
 from enterprises import services
@@ -49,6 +49,7 @@ GRID_NOTHING_TO_SAVE = gettext_lazy("Nothing to save: no value was changed.")
 # --- The editor's start page --------------------------------------------------------------------
 
 
+@require_safe
 @role_required(*EDITORS)
 def entry_start(request):
     """Where data entry begins: for each of the editor's zones the period due, its deadline and who
@@ -60,6 +61,7 @@ def entry_start(request):
 # --- The period grid ---------------------------------------------------------------------------
 
 
+@require_safe
 @role_required(*EDITORS)
 def period_grid_start(request):
     form = GridStartForm(request.GET or None, user=request.user)
@@ -174,6 +176,7 @@ def _save_grid(request, grid: PeriodGrid) -> bool:
 # --- Data quality --------------------------------------------------------------------------------
 
 
+@require_safe
 @role_required(*EDITORS)
 def data_quality(request):
     zones = list(editable_zones(request.user))

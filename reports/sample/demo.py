@@ -2,7 +2,7 @@
 
 Only the article's totals are fixed; who employs how many, the member count of each organization and
 the like are made up here, deterministically, and the product computes the article's figures from
-them like from any other data. Made-up enterprises have made-up names ("Enterprise BDH-017").
+them like from any other data. Made-up enterprises have made-up Vietnamese names (``names.company_name``).
 
 Running it twice changes nothing: rows are matched on their natural keys and only missing or
 different ones are written.
@@ -34,6 +34,7 @@ from reports.cycle import reporting
 from reports.engine import summary
 from reports.models import Target, TargetIndicator
 from reports.sample.demo_sync import DEMO_REASON, sync
+from reports.sample.names import company_name
 from zones.models import Province, ReportingFrequency, Zone, ZoneEditor
 from zones.roles import Role
 
@@ -118,11 +119,17 @@ def build_plan() -> Plan:
     return plan
 
 
+# The tax codes' blocks ("53" + two digits) in the order names are dealt: the zones', the 3 closed in
+# 2023, the border zone's, the state-owned then the private enterprises outside the zones.
+IZ_BLOCKS = [(f"53{n:02d}", size) for n, size in enumerate(IZ_SIZES.values(), start=1)]
+NAME_BLOCKS = [*IZ_BLOCKS, ("5309", len(IZ_SIZES)), ("5304", BEZ_SIZE), ("5305", 4), ("5306", 6)]
+
+
 def _enterprise(plan, tax_code, name, zone, ownership, established=None, closed=None):
     plan.enterprises.append(
         {
             "tax_code": tax_code,
-            "name": name,
+            "name": name or company_name(tax_code, NAME_BLOCKS),
             "zone": zone,
             "ownership": ownership,
             "established_on": established,
@@ -170,7 +177,7 @@ def _industrial_zones(plan: Plan, rng: random.Random) -> None:
             code = _enterprise(
                 plan,
                 f"53{zone_no:02d}{seq:06d}",
-                f"Enterprise {zone}-{seq:03d}",
+                None,
                 zone,
                 ownership,
                 established,
@@ -183,7 +190,7 @@ def _industrial_zones(plan: Plan, rng: random.Random) -> None:
         code = _enterprise(
             plan,
             f"5309{seq:06d}",
-            f"Enterprise {zone}-C{seq:02d} (closed)",
+            None,
             zone,
             Ownership.NON_STATE,
             dt.date(2015, 1, 1),
@@ -243,9 +250,7 @@ def _industrial_zones(plan: Plan, rng: random.Random) -> None:
         if is_duc_giang:
             levels.append((PartyOrgLevel.COMMITTEE, DUC_GIANG_UPGRADED))
         prefix = "Đảng bộ" if index < COMMITTEES else "Chi bộ"
-        name = f"{prefix} {DUC_GIANG_NAME if is_duc_giang else 'Enterprise ' + code}"
-        if not is_duc_giang:
-            name = f"{prefix} {next(e['name'] for e in plan.enterprises if e['tax_code'] == code)}"
+        name = f"{prefix} {next(e['name'] for e in plan.enterprises if e['tax_code'] == code)}"
         plan.organizations.append(
             {
                 "name": name,
@@ -356,7 +361,7 @@ def _border_zone(plan: Plan, rng: random.Random) -> None:
         code = _enterprise(
             plan,
             f"5304{seq:06d}",
-            f"Enterprise BEZ-{seq:03d}",
+            None,
             "BEZ",
             ownership,
             dt.date(rng.randint(2005, 2022), rng.randint(1, 12), 1),
@@ -372,7 +377,7 @@ def _outside_zones(plan: Plan, rng: random.Random) -> None:
         _enterprise(
             plan,
             f"5305{seq:06d}",
-            f"Enterprise LC-S{seq:02d}",
+            None,
             None,
             Ownership.STATE,
             dt.date(1995 + seq, 1, 1),
@@ -383,7 +388,7 @@ def _outside_zones(plan: Plan, rng: random.Random) -> None:
         _enterprise(
             plan,
             f"5306{seq:06d}",
-            f"Enterprise LC-{seq:03d}",
+            None,
             None,
             Ownership.NON_STATE,
             dt.date(2012 + seq, 3, 1),
@@ -400,7 +405,7 @@ def _outside_zones(plan: Plan, rng: random.Random) -> None:
     for seq, code in enumerate(state, start=1):
         plan.organizations.append(
             {
-                "name": f"Đảng bộ Enterprise LC-S{seq:02d}",
+                "name": f"Đảng bộ {company_name(code, NAME_BLOCKS)}",
                 "host": code,
                 "founded_on": dt.date(1996 + seq, 5, 1),
                 "founding_members": 12,
@@ -574,9 +579,10 @@ def _demo_users(reset_passwords: bool) -> dict[str, str]:
     User = get_user_model()
     passwords = {}
     for username, role, zone_code in DEMO_USERS:
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": role.label.title()}
-        )
+        user, created = User.objects.get_or_create(username=username)
+        if user.first_name:  # earlier demos named the users after their role, in English
+            user.first_name = ""
+            user.save(update_fields=["first_name"])
         if created or reset_passwords:
             password = secrets.token_urlsafe(9)
             user.set_password(password)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from reports.models import Target
 from reports.targets.forms import TargetForm
@@ -11,6 +12,7 @@ from zones.models import Province
 from zones.roles import Role
 
 
+@require_safe
 @role_required()
 def target_list(request):
     # Each target names its zone or province: joins instead of a query per row.

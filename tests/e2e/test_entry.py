@@ -20,11 +20,11 @@ def test_zone_editor_fills_the_grid_and_a_bad_cell_is_explained(page, problems):
 
     page.get_by_label(f"{DUC_GIANG}: workers", exact=True).fill("310")
     page.get_by_label(f"{DUC_GIANG}: party members", exact=True).fill("48")
-    page.get_by_label("Enterprise TL-002: workers", exact=True).fill("12")
-    page.get_by_label("Enterprise TL-002: party members", exact=True).fill("-3")
+    page.get_by_label("Công ty TNHH Hóa chất Ngọc Lan: workers", exact=True).fill("12")
+    page.get_by_label("Công ty TNHH Hóa chất Ngọc Lan: party members", exact=True).fill("-3")
     page.get_by_role("button", name="Save all rows").click()
 
-    bad = page.get_by_label("Enterprise TL-002: party members", exact=True)
+    bad = page.get_by_label("Công ty TNHH Hóa chất Ngọc Lan: party members", exact=True)
     expect(bad).to_have_attribute("aria-invalid", "true")
     # The explanation sits in the bad cell itself, where the editor is looking.
     expect(page.locator("td", has=bad)).to_contain_text("-3 is negative: a count is 0 or more.")
@@ -37,7 +37,7 @@ def test_zone_editor_fills_the_grid_and_a_bad_cell_is_explained(page, problems):
     page.get_by_role("button", name="Save all rows").click()
     expect(page.locator(".messages .success")).to_be_visible()
     expect(page.get_by_label(f"{DUC_GIANG}: party members", exact=True)).to_have_value("48")
-    expect(page.get_by_label("Enterprise TL-002: party members", exact=True)).to_have_value("3")
+    expect(page.get_by_label("Công ty TNHH Hóa chất Ngọc Lan: party members", exact=True)).to_have_value("3")
     assert _saved("5300700001", "2025S1") == (310, 48)
     assert problems.errors == []
 

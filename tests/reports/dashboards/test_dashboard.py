@@ -145,8 +145,9 @@ def test_zones_without_enterprises_show_zero_counts_and_no_data_for_figures(clie
     coverage = next(c for c in response.context["charts"] if c.id == "coverage")
     rows = {row[0][0]: [text for text, _url in row[1:]] for row in coverage.rows}
     # No enterprise: the counts are 0; what nobody reported (party members, rates over 0) is "no data".
-    # (the last two: the coverage among enterprises of 20 or more workers, and of fewer than 20)
-    assert rows["KCN Đông Phố Mới"] == ["0", "0"] + ["no data"] * 7
+    # (then the coverage among enterprises of 20 or more workers, and of fewer than 20; last, how
+    # many enterprises did not report their workers: none, where there is no enterprise)
+    assert rows["KCN Đông Phố Mới"] == ["0", "0"] + ["no data"] * 7 + ["0"]
     assert rows["KCN Bắc Duyên Hải"][:4] == ["1", "0", "1", "0"]
     # The bar is left empty with a "no data" note, never drawn as zero.
     figure = coverage.figure
@@ -256,8 +257,9 @@ def test_the_party_table_has_one_row_per_zone_with_its_size_bands_as_columns(cli
         "KCN Tằng Loỏng",
         "Outside every zone",
     ]
-    assert coverage.headers[-2:] == [
+    assert coverage.headers[-3:] == [
         "Coverage: 20 or more workers",
         "Coverage: fewer than 20 workers",
+        "Workers not reported",
     ]
     assert all(len(row) == len(coverage.headers) for row in coverage.rows)

@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from core.periods import Period
@@ -144,7 +145,14 @@ def test_the_coverage_command_prints_the_article_figures(seeded):
 
 def test_demo_marks_itself_illustrative_and_uses_made_up_names(seeded):
     assert Province.objects.get(code="lao-cai").illustrative
-    assert Enterprise.objects.filter(name="Enterprise BDH-017").exists()
+    names = list(Enterprise.objects.values_list("name", flat=True))
+    assert len(names) == len(set(names)) == 778  # one name each, never two alike
+    assert all(name.startswith(("Công ty TNHH ", "Công ty CP ")) for name in names)
+    assert not any("Enterprise" in name for name in names)
+    # Computed from the tax code, nothing random: the same on every run and in every database.
+    assert Enterprise.objects.get(tax_code="5301000017").name == "Công ty CP Phân bón Đức Thành"
+    assert demo.build_plan().enterprises == demo.build_plan().enterprises
+    assert not get_user_model().objects.exclude(first_name="").exists()  # no name, not even a role's
 
 
 def test_seeding_twice_changes_nothing(seeded, django_user_model):
