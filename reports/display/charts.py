@@ -170,8 +170,9 @@ def stacked_shares(series: list[tuple[str, list[dict]]], segments: list[tuple[st
         per_split = len(segments)
         layout["updatemenus"] = [
             {
-                "type": "buttons",
-                "direction": "right",
+                # Four splits or more no longer fit a 375 px screen side by side: a drop-down then.
+                "type": "buttons" if len(series) <= 3 else "dropdown",
+                "direction": "right" if len(series) <= 3 else "down",
                 "x": 0,
                 "xanchor": "left",
                 "y": 1.14,

@@ -37,6 +37,9 @@ WRITES = {
     "union-dissolve",
     "enterprise-attach",
     "enterprise-detach",
+    "value-review",
+    "zone-review",
+    "approval-queue",
 }
 
 

@@ -129,6 +129,8 @@ def kwargs_for(name: str, pattern, world) -> dict:
         "period": "2024S1",
         "zone": "BDH",
         "pk": world["pk"].get(name),
+        "enterprise": world["pk"]["enterprise-detail"],
+        "field": "union_members",
     }
     return {key: values[key] for key in pattern.pattern.converters}
 
