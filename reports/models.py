@@ -334,3 +334,6 @@ from reports.reporting_models import (  # noqa: E402, F401
     UserPreference,
     ZonePeriod,
 )
+
+# The periodic report's settings and saved versions (reports/documents/periodic.py).
+from reports.document_models import ReportHeading, ReportVersion  # noqa: E402, F401
