@@ -111,6 +111,8 @@ def build() -> Document:
     _line(left, "{{r recipients }}", align=WD_ALIGN_PARAGRAPH.LEFT).runs[0].font.size = Pt(11)
     _line(right, "{{ on_behalf }}", bold=True)
     _line(right, "{{ signer_title }}", bold=True)
+    for _room_to_sign in range(4):  # the signature and the signer's name, written by hand
+        _line(right, "")
     return document
 
 
