@@ -119,8 +119,8 @@ PEOPLE = {
         "Business Association party cell."
     ),
     "members_at_residence": gettext_lazy(
-        "%(value)s party members of enterprises without an organization take part in party activities at their "
-        "place of residence."
+        "%(value)s party members of enterprises without an organization take part in party activities "
+        "at their place of residence."
     ),
     "members_no_org_unattached": gettext_lazy(
         "%(value)s party members of enterprises without an organization take part in no party activities yet."
@@ -304,8 +304,8 @@ def unions(f: Figures) -> list[str]:
         sentences.append(
             _say(
                 _(
-                    "In the period %(new)s new union members were admitted, %(non_state)s of them in non-state "
-                    "enterprises."
+                    "In the period %(new)s new union members were admitted, %(non_state)s of them in "
+                    "non-state enterprises."
                 ),
                 new=t["new_union_members"],
                 non_state=_or_missing(t["new_union_members_non_state"]),
@@ -342,8 +342,8 @@ def targets(f: Figures) -> list[str]:
         sentences.append(
             _say(
                 _(
-                    "Against the %(year)s target of %(target)s %(what)s, %(done)s were achieved from the start of "
-                    "the year to date, %(share)s of the target."
+                    "Against the %(year)s target of %(target)s %(what)s, %(done)s were achieved from the "
+                    "start of the year to date, %(share)s of the target."
                 ),
                 year=str(f.period.year),
                 target=t[target],
@@ -370,8 +370,9 @@ def change(f: Figures) -> list[str]:
         sentences.append(
             _say(
                 _(
-                    "Since %(previous)s, %(gained)s enterprises set up a party organization and %(lost)s lost "
-                    "one; %(opened)s enterprises opened with one and %(closed)s closed with one."
+                    "Since %(previous)s, %(gained)s enterprises set up a party organization and "
+                    "%(lost)s lost one; %(opened)s enterprises opened with one and %(closed)s closed "
+                    "with one."
                 ),
                 previous=f.period.previous().label(),
                 gained=f.total["party_org_gained"],
