@@ -12,7 +12,6 @@ from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Return
@@ -90,8 +89,7 @@ def document_draft(request):
         )
     period, codes, language = scope
     zones = " ".join(codes or [])
-    with translation.override(language):
-        draft = periodic.draft(period, codes)
+    draft = periodic.draft_in(period, codes, language)
     form = AssessmentForm(request.POST or None, initial=draft.assessment)
     if request.method == "POST" and form.is_valid():
         draft.assessment = {name: form.cleaned_data[name] for name in periodic.ASSESSMENT_FIELDS}

@@ -72,6 +72,11 @@ def draft(period: Period, codes: list[str] | None, assessment: dict | None = Non
     return Draft(figures, codes, scope, heading_for(codes), generated | (assessment or {}))
 
 
+def draft_in(period: Period, codes: list[str] | None, language: str, assessment: dict | None = None) -> Draft:
+    with translation.override(language):
+        return draft(period, codes, assessment)
+
+
 def render(d: Draft, language: str, today: dt.date | None = None) -> bytes:
     """The document's bytes, in ``language``."""
     with translation.override(language):
@@ -79,8 +84,7 @@ def render(d: Draft, language: str, today: dt.date | None = None) -> bytes:
 
 
 def document(period: Period, codes: list[str] | None, language: str, assessment: dict | None = None) -> bytes:
-    with translation.override(language):
-        return _render(draft(period, codes, assessment), timezone.localdate())
+    return render(draft_in(period, codes, language, assessment), language)
 
 
 def filename(period: Period, codes: list[str] | None, language: str) -> str:
