@@ -173,7 +173,7 @@ def test_the_reports_page_offers_the_document_to_a_viewer(
     seeded, client, viewer, django_assert_max_num_queries
 ):
     client.force_login(viewer)
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(44):
         response = client.get(reverse("report-document"), {"period": "2024S1", "zones": IZ, "language": "vi"})
     assert response.status_code == 200
     assert response["Content-Type"] == periodic.CONTENT_TYPE
