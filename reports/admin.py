@@ -1,11 +1,19 @@
+import io
+
+from django import forms
 from django.contrib import admin
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+from docxtpl import DocxTemplate
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.models import (
     DeadlineOverride,
     DeadlineRule,
     ExportLog,
+    ReportHeading,
     ReportSubscription,
+    ReportVersion,
     ReviewThreshold,
     Target,
     UserPreference,
@@ -90,3 +98,68 @@ class ReviewThresholdAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not ReviewThreshold.objects.exists()
+
+
+class ReportHeadingForm(forms.ModelForm):
+    """The heading's settings, and a Word template to upload instead of the built-in one."""
+
+    template_file = forms.FileField(
+        label=_("Template (.docx)"),
+        required=False,
+        validators=[FileExtensionValidator(["docx"])],
+        help_text=_("Leave empty to keep the current template. Its placeholders: see the built-in one."),
+    )
+    built_in_template = forms.BooleanField(label=_("Use the built-in template"), required=False)
+
+    class Meta:
+        model = ReportHeading
+        fields = [
+            "province",
+            "superior_body",
+            "issuing_body",
+            "number",
+            "place",
+            "on_behalf",
+            "signer_title",
+            "recipients",
+            "archive",
+        ]
+
+    def clean_template_file(self):
+        upload = self.cleaned_data["template_file"]
+        if upload is not None:
+            content = upload.read()
+            try:
+                DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables()
+            except Exception as error:  # any unreadable file or broken tag: said, not a crash
+                raise forms.ValidationError(
+                    _("Not a usable Word template: %(reason)s") % {"reason": error}
+                ) from None
+            return content
+        return None
+
+    def save(self, commit=True):
+        heading = super().save(commit=False)
+        if self.cleaned_data.get("built_in_template"):
+            heading.template = None
+        elif self.cleaned_data.get("template_file"):
+            heading.template = self.cleaned_data["template_file"]
+        if commit:
+            heading.save()
+        return heading
+
+
+@admin.register(ReportHeading)
+class ReportHeadingAdmin(SimpleHistoryAdmin):
+    form = ReportHeadingForm
+    list_display = ("province", "issuing_body", "number", "place")
+
+
+@admin.register(ReportVersion)
+class ReportVersionAdmin(SimpleHistoryAdmin):
+    list_display = ("period", "zones", "number", "language", "created_by", "created_at")
+    readonly_fields = ("period", "zones", "number", "language", "assessment", "created_by", "created_at")
+    exclude = ("content",)
+
+    def has_add_permission(self, request):
+        return False  # versions are saved from the periodic report's page

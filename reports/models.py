@@ -323,6 +323,8 @@ class FlagReview(models.Model):
 
 
 # The reporting cycle's records live in their own module; importing them here registers them.
+# The periodic report's settings and saved versions (reports/documents/periodic.py).
+from reports.document_models import ReportHeading, ReportVersion  # noqa: E402, F401
 from reports.reporting_models import (  # noqa: E402, F401
     DeadlineOverride,
     DeadlineRule,

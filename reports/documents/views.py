@@ -14,6 +14,7 @@ from reports.documents import exports, report
 from reports.models import ExportKind, ExportLog
 from zones.access import province_zones, role_required, scope_codes
 from zones.models import Zone
+from zones.roles import Role, role_of
 
 EXPORT_PERMISSION = "reports.export_reports"
 
@@ -64,6 +65,7 @@ def report_page(request):
         "report": built,
         "query": request.GET.urlencode(),
         "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        "is_administrator": role_of(request.user) == Role.ADMINISTRATOR,
     }
     if built:
         context |= report.tables(built)

@@ -1,0 +1,266 @@
+"""The periodic report (báo cáo) as a Word document: the province's heading, sections I-V written
+from the figures (``wording``), the annex tables, the recipients and the signing block.
+
+The layout is a template (.docx, docxtpl tags) that ships with the product (``report_template.docx``,
+made by ``scripts/make_report_template.py``); an administrator may upload another one per province.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docxtpl import DocxTemplate, RichText
+
+from core.formatting import not_collected
+from core.periods import Period
+from enterprises.models import Ownership
+from reports.display import labels
+from reports.documents import wording
+from reports.documents.wording import PARTY, UNION, Figures
+from reports.engine import indicators
+from reports.models import ReportHeading
+from zones.models import Province, Zone
+
+BUILT_IN_TEMPLATE = Path(__file__).with_name("report_template.docx")
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TEXT_WIDTH_MM = 210 - 30 - 15  # A4 less the left and right margins of the template
+ASSESSMENT_FIELDS = ("assessment", "tasks")
+
+
+@dataclass
+class Draft:
+    """What one periodic report says: the figures and, for each editable paragraph, its text."""
+
+    figures: Figures
+    codes: list[str] | None
+    scope_label: str
+    heading: ReportHeading
+    assessment: dict[str, str]
+
+
+def heading_for(codes: list[str] | None) -> ReportHeading:
+    """The heading of the scope's province (of its zones; else the installation's province), or the
+    built-in defaults when nobody set one."""
+    province_ids = (
+        set(Zone.objects.filter(code__in=codes).values_list("province_id", flat=True)) if codes else set()
+    )
+    if len(province_ids) == 1:
+        province = Province.objects.filter(pk=province_ids.pop()).first()
+    else:
+        province = Province.objects.filter(code=settings.COVERAGE_PROVINCE).first()
+    found = ReportHeading.objects.filter(province=province).first() if province else None
+    return found or ReportHeading(province=province)
+
+
+def draft(period: Period, codes: list[str] | None, assessment: dict | None = None) -> Draft:
+    """The generated draft (in the active language); ``assessment`` replaces its editable paragraphs."""
+    zone_names = dict(Zone.objects.values_list("code", "name"))
+    figures = wording.gather(period, codes, zone_names)
+    scope = _("the whole province") if codes is None else ", ".join(zone_names.get(c, c) for c in codes)
+    generated = {"assessment": " ".join(wording.what_changed(figures)), "tasks": ""}
+    return Draft(figures, codes, scope, heading_for(codes), generated | (assessment or {}))
+
+
+def draft_in(period: Period, codes: list[str] | None, language: str, assessment: dict | None = None) -> Draft:
+    with translation.override(language):
+        return draft(period, codes, assessment)
+
+
+def render(d: Draft, language: str, today: dt.date | None = None) -> bytes:
+    """The document's bytes, in ``language``."""
+    with translation.override(language):
+        return _render(d, today or timezone.localdate())
+
+
+def document(period: Period, codes: list[str] | None, language: str, assessment: dict | None = None) -> bytes:
+    return render(draft_in(period, codes, language, assessment), language)
+
+
+def filename(period: Period, codes: list[str] | None, language: str) -> str:
+    scope = "-".join(codes) if codes else "province"
+    return f"bao-cao-{period}-{scope}-{language}.docx"
+
+
+def _render(d: Draft, today: dt.date) -> bytes:
+    h = d.heading
+    template = DocxTemplate(io.BytesIO(bytes(h.template)) if h.template else BUILT_IN_TEMPLATE)
+    body = template.new_subdoc()
+    _body(body, d)
+    _annex(body, d.figures)
+    recipients = RichText("\n".join([*h.recipients.splitlines(), h.archive]))
+    template.render(
+        {
+            "superior_body": h.superior_body,
+            "issuing_body": h.issuing_body,
+            "number": h.number,
+            "party_name": _("COMMUNIST PARTY OF VIETNAM"),
+            "place_date": _("%(place)s, %(day)s/%(month)s/%(year)s")
+            % {"place": h.place, "day": today.day, "month": today.month, "year": today.year},
+            "title": _("REPORT"),
+            "subject": _(
+                "on party organizations and grassroots trade unions in enterprises, %(period)s, %(scope)s"
+            )
+            % {"period": d.figures.period.label(), "scope": d.scope_label},
+            "body": body,
+            "recipients_label": _("Recipients:"),
+            "recipients": recipients,
+            "on_behalf": h.on_behalf,
+            "signer_title": h.signer_title,
+        },
+        autoescape=True,
+    )
+    out = io.BytesIO()
+    template.save(out)
+    return out.getvalue()
+
+
+def _body(doc, d: Draft) -> None:
+    f = d.figures
+    _heading(doc, _("I. THE SITUATION"))
+    _paragraph(doc, wording.situation(f))
+    _heading(doc, _("II. RESULTS"))
+    parts = [
+        (_("Party organizations and party members"), wording.party(f)),
+        (_("Admissions, probation and leaders"), wording.people(f)),  # empty until people are reported
+        (_("Grassroots trade unions"), wording.unions(f)),
+        (_("Against the annual targets"), wording.targets(f)),
+    ]
+    for number, (title, sentences) in enumerate([p for p in parts if p[1]], start=1):
+        _heading(doc, f"{number}. {title}", level=2)
+        _paragraph(doc, sentences)
+    _heading(doc, _("III. CHANGE SINCE THE PREVIOUS PERIOD AND A YEAR BEFORE"))
+    _paragraph(doc, wording.change(f))
+    _heading(doc, _("IV. COMPLETENESS AND TIMELINESS OF THE RETURNS"))
+    _paragraph(doc, wording.completeness(f))
+    _heading(doc, _("V. THE ZONES FURTHEST BEHIND AND ASSESSMENT"))
+    _paragraph(doc, wording.furthest_behind(f))
+    for name in ASSESSMENT_FIELDS:
+        for text in d.assessment.get(name, "").split("\n\n"):
+            if text.strip():
+                _paragraph(doc, [text.strip()])
+
+
+# Annex tables: (title, key of the first column's rows, the columns' keys).
+ZONE_COLUMNS = (
+    "enterprises",
+    "workers",
+    "with_party_org",
+    "party_org_coverage_pct",
+    "party_members_in_orgs",
+    "with_union",
+    "union_coverage_pct",
+)
+UNION_COLUMNS = ("with_union", "union_coverage_pct", "union_members", "new_union_members", "new_union_bases")
+PIPELINE_KEYS = (
+    "awareness_class_attendees",
+    "proposed_for_admission",
+    "proposed_of_attendees_pct",
+    "introduced_to_party",
+    "admitted_to_party",
+    "admitted_of_introduced_pct",
+)
+
+
+def _annex(doc, f: Figures) -> None:
+    _heading(doc, _("ANNEX"))
+    zone_rows = [(wording._zone_name(f, code), row) for code, row in wording._zones(f)]
+    total = [(_("Total"), f.total)]
+    _heading(doc, _("Table 1. Coverage by zone"), level=2)
+    _table(doc, ZONE_COLUMNS, zone_rows + total)
+    _heading(doc, _("Table 2. Grassroots unions by zone and by ownership"), level=2)
+    by_ownership = indicators.breakdown(f.period, "ownership", _codes(f))
+    ownership_rows = [(str(o.label), by_ownership[o.value]) for o in Ownership if o.value in by_ownership]
+    _table(doc, UNION_COLUMNS, zone_rows + ownership_rows + total)
+    _heading(doc, _("Table 3. Annual targets"), level=2)
+    target_rows = [
+        [str(what), _cell(f.total, target), _cell(f.total, ytd), _cell(f.total, share)]
+        for target, ytd, share, what in wording.TARGETS
+        if f.total.get(target) is not None
+    ]
+    if target_rows:
+        _grid(doc, [_("Target"), _("Target value"), _("Year to date"), _("% of target")], target_rows)
+    else:
+        _paragraph(doc, [_("No annual target is set for this scope.")])
+    _heading(doc, _("Table 4. The recruitment pipeline"), level=2)
+    _grid(
+        doc,
+        [_("Figure"), _("Value")],
+        [[str(labels.INDICATOR_LABELS[k]), _cell(f.total, k)] for k in PIPELINE_KEYS],
+    )
+    people = [
+        k for k in indicators.PEOPLE_KEYS if f.total.get(k) is not None and k in labels.INDICATOR_LABELS
+    ]
+    if people and PARTY not in f.not_collected:
+        _heading(doc, _("Table 5. The people figures"), level=2)
+        _grid(
+            doc,
+            [_("Figure"), _("Value")],
+            [[str(labels.INDICATOR_LABELS[k]), _cell(f.total, k)] for k in people],
+        )
+
+
+def _codes(f: Figures) -> list[str] | None:
+    return None if None in f.by_zone or not f.by_zone else sorted(f.by_zone)
+
+
+def _cell(row: dict, key: str) -> str:
+    value = row.get(key)
+    if value is not None:
+        return wording.number(value)
+    group = indicators.GROUP_OF.get(key)
+    tracked = {PARTY: "enterprises_party_tracked", UNION: "enterprises_union_tracked"}.get(group)
+    return not_collected() if tracked and row.get(tracked) == 0 else _("not reported")
+
+
+def _table(doc, keys, rows) -> None:
+    header = [_("Zone / group"), *[str(labels.INDICATOR_LABELS[k]) for k in keys]]
+    _grid(doc, header, [[name, *[_cell(row, k) for k in keys]] for name, row in rows])
+
+
+def _grid(doc, header: list[str], rows: list[list[str]]) -> None:
+    """A table exactly as wide as the text: the first column wider, the others equal, fixed layout."""
+    table = doc.add_table(rows=1 + len(rows), cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    first = 50 if len(header) > 2 else 110
+    rest = (TEXT_WIDTH_MM - first) / max(len(header) - 1, 1)
+    widths = [Mm(first), *[Mm(rest)] * (len(header) - 1)]
+    for r, values in enumerate([header, *rows]):
+        for c, value in enumerate(values):
+            cell = table.cell(r, c)
+            cell.width = widths[c]
+            paragraph = cell.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if c == 0 else WD_ALIGN_PARAGRAPH.RIGHT
+            run = paragraph.add_run(str(value))
+            run.font.size = Pt(10)
+            run.bold = r == 0
+    doc.add_paragraph()
+
+
+def _heading(doc, text: str, level: int = 1) -> None:
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(6)
+    run = paragraph.add_run(text)
+    run.bold = True
+    run.italic = level == 2
+
+
+def _paragraph(doc, sentences: list[str]) -> None:
+    paragraph = doc.add_paragraph(" ".join(sentences))
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    paragraph.paragraph_format.first_line_indent = Mm(10)

@@ -1,0 +1,206 @@
+"""The periodic report (DOCX): the layout of a Party document, and every number in its text and
+tables one of the indicator engine's for that scope and period."""
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+from docx import Document
+from docx.shared import Mm
+
+from core.periods import Period
+from reports.documents import periodic, wording
+from reports.engine import indicators
+from reports.models import ReportHeading, ReportVersion
+from reports.sample import demo
+from zones.models import Province
+
+pytestmark = pytest.mark.django_db
+
+Y2024 = Period.parse("2024")
+S1 = Period.parse("2024S1")
+IZ = ["BDH", "DPM", "TL"]
+NUMBER = re.compile(r"\d[\d.,]*%?")
+# Rule thresholds written in words ("20 or more workers", "25 or more workers"), not figures.
+THRESHOLDS = {"20", "25"}
+
+
+@pytest.fixture
+def seeded(db):
+    demo.seed()
+
+
+def docx(period, codes, language="vi"):
+    content = periodic.render(
+        periodic.draft_in(period, codes, language), language, today=dt.date(2024, 6, 25)
+    )
+    return Document(io.BytesIO(content))
+
+
+def body_texts(document) -> list[str]:
+    """The body's paragraphs (headings' own numbering left out) and every cell of the annex tables
+    (the heading's and the signature's tables are the first and the last)."""
+    paragraphs = [re.sub(r"^(\d+\.|Bảng \d+\.|Table \d+\.)", "", p.text) for p in document.paragraphs]
+    cells = [c.text for t in document.tables[1:-1] for row in t.rows for c in row.cells]
+    return paragraphs + cells
+
+
+def engine_numbers(period, codes, language) -> set[str]:
+    """Every value the engine gives for the scope, the previous period, a year before and by zone
+    and ownership, formatted as the document formats them; and the periods' own labels."""
+    year_ago = Period(period.year - 1, period.kind, period.index)
+    dicts = [indicators.compute(p, codes) for p in (period, period.previous(), year_ago)]
+    for by in ("zone", "ownership"):
+        dicts += indicators.breakdown(period, by, codes).values()
+    with translation.override(language):
+        allowed = {wording.number(v) for d in dicts for v in d.values() if type(v) in (int, Decimal)} | {
+            token for p in (period, period.previous(), year_ago) for token in NUMBER.findall(p.label())
+        }
+    return allowed | THRESHOLDS
+
+
+def numbers_in(document) -> set[str]:
+    return {token.rstrip(".,") for text in body_texts(document) for token in NUMBER.findall(text)}
+
+
+@pytest.mark.parametrize(("period", "codes"), [(Y2024, None), (S1, IZ), (S1, ["BEZ"])])
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_number_in_the_text_and_tables_is_the_engines(seeded, period, codes, language):
+    document = docx(period, codes, language)
+    found = numbers_in(document)
+    assert found, "the document states figures"
+    assert found <= engine_numbers(period, codes, language)
+
+
+def test_the_demo_year_reproduces_the_articles_figures_in_vietnamese(seeded):
+    text = "\n".join(body_texts(docx(Y2024, None)))
+    assert "3.442 đoàn viên công đoàn mới" in text
+    assert "344,2% chỉ tiêu" in text
+    assert "2.842" in text  # of them in non-state enterprises
+
+
+def test_the_demo_first_half_for_the_industrial_zones_reproduces_12_organizations_and_525_members(seeded):
+    text = "\n".join(body_texts(docx(S1, IZ)))
+    assert "12 trong số 115 doanh nghiệp" in text
+    assert "525 đảng viên" in text
+    assert "115" in text and "33" in text and "82" in text
+
+
+def test_not_collected_is_said_in_words_never_as_zero(seeded):
+    document = docx(S1, ["BEZ"])
+    text = "\n".join(body_texts(document))
+    assert "Không thu thập số liệu về đảng trong phạm vi này." in text
+    assert "Không thu thập số liệu về công đoàn trong phạm vi này." in text
+    table = document.tables[1]
+    party_coverage = [row.cells[4].text for row in table.rows[1:]]
+    assert party_coverage == ["không thu thập", "không thu thập"]  # the zone and the total
+
+
+def test_the_layout_is_a_party_document_on_a4(seeded):
+    document = docx(Y2024, None)
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin)] == [20, 20]
+    assert (round(section.left_margin.mm), round(section.right_margin.mm)) == (30, 15)
+    assert section.different_first_page_header_footer  # page numbers from page 2
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    assert document.styles["Normal"].font.size.pt == 14
+    left, right = document.tables[0].rows[0].cells
+    assert [p.text for p in left.paragraphs] == [
+        "ĐẢNG BỘ TỈNH LÀO CAI",
+        "ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH",
+        "*",
+        "Số    -BC/ĐU",
+    ]
+    party = right.paragraphs[0].runs[0]
+    assert (party.text, party.bold, party.underline) == ("ĐẢNG CỘNG SẢN VIỆT NAM", True, True)
+    place = right.paragraphs[2].runs[0]
+    assert (place.text, place.italic) == ("Lào Cai, ngày 25 tháng 6 năm 2024", True)
+    texts = [p.text for p in document.paragraphs]
+    assert "BÁO CÁO" in texts
+    for heading in ("I. TÌNH HÌNH", "II. KẾT QUẢ", "III.", "IV.", "V.", "PHỤ LỤC"):
+        assert any(t.startswith(heading) for t in texts), heading
+    recipients, signing = document.tables[-1].rows[0].cells
+    assert recipients.paragraphs[0].text == "Nơi nhận:"
+    assert "- Lưu Văn phòng Đảng ủy." in recipients.text
+    assert [p.text for p in signing.paragraphs[:2]] == ["T/M BAN THƯỜNG VỤ", "BÍ THƯ"]
+
+
+def test_tables_are_never_wider_than_the_text(seeded):
+    document = docx(Y2024, None)
+    text_width = Mm(210 - 30 - 15)
+    for table in document.tables[1:-1]:
+        assert sum(cell.width for cell in table.rows[0].cells) <= text_width + Mm(1)
+
+
+def test_the_provinces_heading_settings_are_used(seeded):
+    ReportHeading.objects.create(
+        province=Province.objects.get(code=settings.COVERAGE_PROVINCE),
+        number="Số 12-BC/ĐU",
+        recipients="- Tỉnh ủy Lào Cai (b/c),",
+    )
+    document = docx(Y2024, None)
+    assert document.tables[0].rows[0].cells[0].paragraphs[3].text == "Số 12-BC/ĐU"
+    assert "- Tỉnh ủy Lào Cai (b/c)," in document.tables[-1].rows[0].cells[0].text
+
+
+def test_people_sentences_only_for_keys_the_engine_has_and_someone_reported(seeded):
+    figures = wording.gather(S1, IZ, {})
+    reported = [k for k in wording.PEOPLE if figures.total.get(k) is not None]
+    assert len(wording.people(figures)) == len(reported)
+    for key in wording.PEOPLE:
+        figures.total.pop(key, None)  # an engine without the people keys
+    assert wording.people(figures) == []
+
+
+def test_export_report_writes_the_docx_in_the_language_asked(seeded, tmp_path):
+    target = tmp_path / "report.docx"
+    call_command(
+        "export_report", "--period", "2024", "--format", "docx", "--language", "en", "--output", str(target)
+    )
+    texts = [p.text for p in Document(target).paragraphs]
+    assert "REPORT" in texts
+    assert any("3,442 new union members" in t for t in texts)
+
+
+def test_the_reports_page_offers_the_document_to_a_viewer(
+    seeded, client, viewer, django_assert_max_num_queries
+):
+    client.force_login(viewer)
+    with django_assert_max_num_queries(44):
+        response = client.get(reverse("report-document"), {"period": "2024S1", "zones": IZ, "language": "vi"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == periodic.CONTENT_TYPE
+    assert 'filename="bao-cao-2024S1-BDH-DPM-TL-vi.docx"' in response["Content-Disposition"]
+    assert "525 đảng viên" in "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+
+
+def test_an_administrator_saves_numbered_versions_that_download_unchanged(
+    seeded, client, administrator, viewer
+):
+    client.force_login(administrator)
+    url = reverse("report-document-draft") + "?period=2024&language=vi"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "7.532" in page.context["form"].initial["assessment"]  # union members a year before, in words
+    for text in ("Đánh giá thứ nhất.", "Đánh giá thứ hai."):
+        assert client.post(url, {"assessment": text, "tasks": "Nhiệm vụ."}).status_code == 302
+    first, second = ReportVersion.objects.order_by("number")
+    assert (first.number, second.number) == (1, 2)
+    assert first.assessment["assessment"] == "Đánh giá thứ nhất."
+    paragraphs = [p.text for p in Document(io.BytesIO(bytes(second.content))).paragraphs]
+    assert "Đánh giá thứ hai." in paragraphs and "Nhiệm vụ." in paragraphs
+    client.force_login(viewer)
+    download = client.get(reverse("report-version", args=[first.pk]))
+    assert download.content == bytes(first.content)
+    assert [h.history_user for h in ReportVersion.history.order_by("number")] == [
+        administrator,
+        administrator,
+    ]
+    assert client.get(url).status_code == 403  # only administrators edit drafts
