@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from enterprises.models import Return
 from reports.documents import periodic
@@ -47,7 +48,8 @@ def _scope(request):
     if not form.is_valid() or not chosen.is_valid():
         return None
     built = form.build(request.user)
-    return built.period, built.zones, chosen.cleaned_data["language"] or settings.LANGUAGE_CODE
+    # Unless asked for another, the document is in the language the user reads the page in.
+    return built.period, built.zones, chosen.cleaned_data["language"] or request.LANGUAGE_CODE
 
 
 def _docx_response(content: bytes, name: str) -> HttpResponse:
@@ -56,6 +58,7 @@ def _docx_response(content: bytes, name: str) -> HttpResponse:
     return response
 
 
+@require_safe
 @role_required()
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
 def document_download(request):
@@ -123,6 +126,7 @@ def document_draft(request):
     )
 
 
+@require_safe
 @role_required()
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
 def version_download(request, pk: int):

@@ -40,6 +40,7 @@ WRITES = {
     "value-review",
     "zone-review",
     "approval-queue",
+    "report-document-draft",
 }
 
 

@@ -27,6 +27,8 @@ NOT_PAGES = {
     "healthz",
     "enterprise-export",
     "report-download",
+    "report-document",
+    "report-version",
     "import-template",
     "import-confirm",
     "import-cancel",
