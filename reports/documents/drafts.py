@@ -52,6 +52,10 @@ def _scope(request):
     return built.period, built.zones, chosen.cleaned_data["language"] or request.LANGUAGE_CODE
 
 
+def _no_scope() -> HttpResponse:
+    return HttpResponse(_("Choose a period with data."), status=400, content_type="text/plain; charset=utf-8")
+
+
 def _docx_response(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=periodic.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -65,9 +69,7 @@ def document_download(request):
     """The generated periodic report for the period and scope of the reports page."""
     scope = _scope(request)
     if scope is None:
-        return HttpResponse(
-            _("Choose a period with data."), status=400, content_type="text/plain; charset=utf-8"
-        )
+        return _no_scope()
     period, codes, language = scope
     ExportLog.objects.create(
         user=request.user,
@@ -87,9 +89,7 @@ def document_draft(request):
     """GET: the generated draft's assessment, editable, and the saved versions; POST: save a version."""
     scope = _scope(request)
     if scope is None:
-        return HttpResponse(
-            _("Choose a period with data."), status=400, content_type="text/plain; charset=utf-8"
-        )
+        return _no_scope()
     period, codes, language = scope
     zones = " ".join(codes or [])
     draft = periodic.draft_in(period, codes, language)
