@@ -170,3 +170,23 @@ def test_the_section_adds_no_query(client, viewer, people, django_assert_max_num
         f.report(f.enterprise(established=SINCE_2020), "2024S1", workers=i, party_members=1)
     with django_assert_max_num_queries(29):
         home(client)
+
+
+def test_the_demo_shows_targets_overdue_decisions_and_members_attached_nowhere(client, viewer):
+    from reports.sample import demo
+
+    demo.seed()
+    client.force_login(viewer)
+    response = home(client)
+    assert "Demo data" in response.content.decode()  # the pages say the figures are made up
+    probation = row(chart(response, "people-probation"), "first half of 2024")
+    assert [text for text, _url in probation][2:] == ["8", "7", "0", "2", "2"]
+    assert len(listed(client, probation[6][1])) == 2
+    no_org = row(chart(response, "people-no-org"), "first half of 2024")
+    assert no_org[-1][0] == "1"
+    training = {r[0][0]: r[-1][0] for r in chart(response, "people-training").rows}
+    assert training == {
+        "Owners and managers admitted to the party": "50.0%",
+        "Leaders trained in intermediate political theory": "86.7%",
+        "Leaders trained in advanced political theory": "80.0%",
+    }
