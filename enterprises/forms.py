@@ -272,6 +272,11 @@ ROWS_MOVED = _(
 )
 
 
+# The grid's sets of columns (``?columns=``): the figures, or the people columns.
+FIGURES, PEOPLE = "figures", "people"
+COLUMN_SETS = (FIGURES, PEOPLE)
+
+
 class PeriodGrid:
     """One zone and one period: a row per operating enterprise, prefilled with its return.
 
@@ -287,11 +292,15 @@ class PeriodGrid:
     be posted.
     """
 
-    def __init__(self, *, zone: Zone, period: Period, data=None, page: int = 1, today=None):
+    def __init__(
+        self, *, zone: Zone, period: Period, data=None, page: int = 1, today=None, columns: str = FIGURES
+    ):
         self.zone, self.period, self.data, self.page = zone, period, data, page
-        # The people columns are entered by the import and the admin for now: with them the grid
-        # would not fit a screen (DOMAIN.md "People"; their rules below still hold for stored values).
-        self.fields = tuple(n for n in Return.figures_collected_in(zone) if n not in Return.PEOPLE)
+        # Two sets of columns, each fitting a screen: the figures, and the people behind them
+        # (DOMAIN.md "People"); the rules between them hold whichever set a row is typed in.
+        self.column_set = columns
+        people = columns == PEOPLE
+        self.fields = tuple(n for n in Return.figures_collected_in(zone) if (n in Return.PEOPLE) == people)
         labels = {name: Return._meta.get_field(name).verbose_name for name in self.fields}
         self.columns = [(name, labels[name]) for name in self.fields]
         operating = (
@@ -410,7 +419,7 @@ class PeriodGrid:
         for name, problem in rules.check_figures(parsed, self.fields):
             errors.setdefault(name, problem)
         stored = {name: getattr(row.current, name) if row.current else None for name in Return.FIGURES}
-        if not errors and any(stored[name] is not None for name in Return.PEOPLE):
+        if not errors and any((stored | parsed)[name] is not None for name in Return.PEOPLE):
             hosts_org = row.enterprise.pk in self._hosting_org
             label = self.period.label()
             for name, problem in rules.check_people(stored | parsed, hosts_org=hosts_org, period_label=label):

@@ -21,6 +21,7 @@ from core.periods import Period
 from enterprises.models import Ownership
 from reports.dashboards.cards import HeadlineCards
 from reports.dashboards.people import PeopleCharts
+from reports.dashboards.people_section import PeopleSection
 from reports.display import charts
 from reports.display.pages import (
     MAX_BARS,
@@ -47,7 +48,7 @@ BAR_COUNTS = (
 )
 
 
-class Dashboard(HeadlineCards, PeopleCharts):
+class Dashboard(HeadlineCards, PeopleCharts, PeopleSection):
     """Assembles one page; ``compute`` results are cached per period so each runs once."""
 
     def __init__(self, period: Period, scope: Scope, with_data: list[Period], user=None):
@@ -108,6 +109,7 @@ class Dashboard(HeadlineCards, PeopleCharts):
             "previous_period": previous_period,
             "cards": self.cards(current, previous),
             "charts": charts_,
+            "people_charts": self.people_charts(current),
             "table_url": self.url(),
         }
 

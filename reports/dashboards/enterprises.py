@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from core.periods import Period
+from core.periods import Period, one_year_later
 from enterprises.access import get_enterprise_for_user, visible
 from membership.history import enterprise_history, organization_history
 from membership.models import Attachment
@@ -121,6 +121,41 @@ FLOWS = (
 )
 
 
+PROBATION = (
+    ("probationary_party_members", gettext_lazy("Probationary members")),
+    ("admitted_to_party", gettext_lazy("Admitted to the party")),
+    ("became_official", gettext_lazy("Recognized as official members")),
+    ("probation_not_recognized", gettext_lazy("Not recognized")),
+)
+LEADERS = (
+    ("owner_manager_party_members", gettext_lazy("Owners and managers in the party")),
+    ("owners_managers_admitted", gettext_lazy("Owners and managers admitted")),
+    ("leaders_trained_intermediate", gettext_lazy("Trained in intermediate political theory")),
+    ("leaders_trained_advanced", gettext_lazy("Trained in advanced political theory")),
+    ("members_with_association_cell", gettext_lazy("Members with the Business Association cell")),
+    ("members_at_residence", gettext_lazy("Members active at their residence")),
+)
+
+
+def _probation(returns) -> list[dict]:
+    """Each return's admissions with the day their twelve months of probation end (a year after the
+    last day of the return's period: DOMAIN.md "People") and the period that falls in, beside the
+    decisions the return records. Dates only: the overdue figure is the engine's."""
+    timeline = []
+    for r in returns:
+        period = Period.parse(r.period)
+        due_on = one_year_later(period.end) if r.admitted_to_party else None
+        timeline.append(
+            {
+                "period": period,
+                "values": [getattr(r, key) for key, _label in PROBATION],
+                "due_on": due_on,
+                "due_in": Period.containing(due_on, period.kind) if due_on else None,
+            }
+        )
+    return timeline
+
+
 def _returns_chart(returns, figures) -> dict:
     """One line per figure over the enterprise's returns."""
     lines = [(str(label), [getattr(r, key) for r in returns]) for key, label in figures]
@@ -167,6 +202,10 @@ def enterprise_detail(request, pk):
                 for r in returns
             ],
             "columns": [str(label) for _key, label in (*STOCKS, *FLOWS)],
+            "probation": _probation(returns),
+            "probation_columns": [str(label) for _key, label in PROBATION],
+            "leaders": [(Period.parse(r.period), [getattr(r, key) for key, _l in LEADERS]) for r in returns],
+            "leader_columns": [str(label) for _key, label in LEADERS],
             "organizations": organizations,
             "unions": unions,
             "attachment": attachment,

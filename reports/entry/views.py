@@ -5,6 +5,8 @@ grid (with data-quality warnings beside its cells) and the data quality page. Wr
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.periods import Period
 from enterprises import services
 from enterprises.access import get_enterprise_for_user
-from enterprises.forms import GridStartForm, PeriodGrid
+from enterprises.forms import COLUMN_SETS, FIGURES, GridStartForm, PeriodGrid
 from enterprises.locks import closed_period
 from enterprises.models import Return
 from reports.cycle import quality, reporting, review
@@ -97,28 +99,34 @@ def period_grid(request, zone, period):
     zone = get_zone_for_user(request.user, zone, write=True)
     period = _period_or_404(period)
     page = _page_or_404(request)
+    columns = request.GET.get("columns") or FIGURES
+    if columns not in COLUMN_SETS:
+        raise Http404(_("Unknown set of columns."))
+    grid_of = functools.partial(PeriodGrid, zone=zone, period=period, page=page, columns=columns)
     lock = closed_period(zone, period.start, period.end)
     read_only = lock is not None and not is_administrator(request.user)
     here = f"{reverse('period-grid', args=[zone.code, period])}?page={page}"
+    if columns != FIGURES:
+        here += f"&columns={columns}"
     status = 200
     if request.method == "POST" and read_only:
-        grid = PeriodGrid(zone=zone, period=period, page=page)
+        grid = grid_of()
         messages.error(request, GRID_CLOSED)
         status = 403
     elif request.method == "POST":
-        grid = PeriodGrid(zone=zone, period=period, data=request.POST, page=page)
+        grid = grid_of(data=request.POST)
         if grid.is_valid() and _save_grid(request, grid):
             return redirect(here)
         if grid.is_valid():
             # Someone saved between our read and our write: read again and show what they changed.
-            grid = PeriodGrid(zone=zone, period=period, data=request.POST, page=page)
+            grid = grid_of(data=request.POST)
             messages.error(request, GRID_RACE)
         elif grid.not_started:
             messages.error(request, GRID_NOT_STARTED % {"period": period.label()})
         else:
             messages.error(request, GRID_NOT_SAVED)
     else:
-        grid = PeriodGrid(zone=zone, period=period, page=page)
+        grid = grid_of()
         if page > len(grid.pages):
             raise Http404(_("Unknown page."))
         grid.attach_warnings(quality.flags(period, [zone.code]))

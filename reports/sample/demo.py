@@ -32,7 +32,8 @@ from membership.models import (
 )
 from reports.cycle import reporting
 from reports.engine import summary
-from reports.models import Target, TargetIndicator
+from reports.models import Target
+from reports.sample.demo_people import NEW_UNION_MEMBERS, TARGETS_2024, add_people
 from reports.sample.demo_sync import DEMO_REASON, sync
 from reports.sample.names import company_name
 from zones.models import Province, ReportingFrequency, Zone, ZoneEditor
@@ -116,6 +117,7 @@ def build_plan() -> Plan:
     _industrial_zones(plan, rng)
     _border_zone(plan, rng)
     _outside_zones(plan, rng)
+    add_people(plan.returns, plan.organizations)
     return plan
 
 
@@ -553,13 +555,14 @@ def seed(*, reset_passwords: bool = False) -> dict:
         ("indicator", "zone_id", "year"),
         [
             {
-                "indicator": TargetIndicator.NEW_UNION_MEMBERS,
+                "indicator": NEW_UNION_MEMBERS,
                 "zone_id": None,
                 "year": 2024,
                 "value": TARGET_2024,
-            }
+            },
+            *[{"indicator": i, "zone_id": None, "year": 2024, "value": v} for i, v in TARGETS_2024.items()],
         ],
-        Target.objects.filter(zone__isnull=True, year=2024, indicator=TargetIndicator.NEW_UNION_MEMBERS),
+        Target.objects.filter(zone__isnull=True, year=2024, indicator__in=[NEW_UNION_MEMBERS, *TARGETS_2024]),
     )
     # The loads above are bulk writes (no signals): summarize every period with returns afresh (the
     # rebuild refreshes the planner's statistics of the loaded tables first).

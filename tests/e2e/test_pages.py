@@ -25,6 +25,7 @@ PAGES = [
     ("report", "admin", "/reports/?breakdowns=zone&breakdowns=ownership"),
     ("import", "editor", "/import/"),
     ("grid", "editor", "/entry/returns/TL/2025/"),
+    ("grid-people", "editor", "/entry/returns/TL/2025/?columns=people"),
     ("data-quality", "editor", "/entry/quality/"),
     ("reporting", "editor", "/reporting/"),
 ]
