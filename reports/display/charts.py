@@ -12,6 +12,7 @@ translated (``gettext``, not lazy strings, which plotly cannot serialize).
 
 from __future__ import annotations
 
+import textwrap
 from decimal import Decimal
 
 from django.utils.formats import get_format
@@ -100,6 +101,12 @@ def plain(text: str) -> str:
     Django's ``escape``: plotly.js does not decode ``&quot;``.)
     """
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def wrapped(text: str, width: int = 24) -> str:
+    """A long category label (an indicator's name) on lines of at most ``width`` characters, so
+    that the axis keeps its labels inside a 375 px screen."""
+    return "<br>".join(plain(line) for line in textwrap.wrap(str(text), width) or [""])
 
 
 def _no_data(x, y, text=None, **extra) -> dict:
@@ -207,11 +214,11 @@ def lines(x: list[str], series: list[tuple[str, list]], axis_title: str, *, perc
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": label,
+                "name": wrapped(label, 40),
                 "x": x,
                 "y": [number(v) for v in values],
                 "text": [pct(v) if percent else figure(v) for v in values],
-                "hovertemplate": f"%{{x}}<br>{label}: %{{text}}<extra></extra>",
+                "hovertemplate": f"%{{x}}<br>{plain(label)}: %{{text}}<extra></extra>",
                 "connectgaps": False,
                 "line": {"color": colour, "dash": dash, "width": 2.5},
                 "marker": {"symbol": symbol, "size": 9, "color": colour},
@@ -236,7 +243,7 @@ def target_progress(rows: list[dict]) -> dict:
             "orientation": "h",
             # xgettext:no-python-format (a literal per cent sign, never %-formatted)
             "name": _("% of target"),
-            "y": [plain(r["label"]) for r in rows],
+            "y": [wrapped(r["label"]) for r in rows],
             "x": [number(r["pct"]) for r in rows],
             "text": [
                 _("%(pct)s (%(actual)s of %(target)s)")
