@@ -25,9 +25,8 @@ from docxtpl import DocxTemplate, RichText
 from core.formatting import not_collected
 from core.periods import Period
 from enterprises.models import Ownership
-from reports.display import labels
-from reports.documents import wording
-from reports.documents.wording import PARTY, UNION, Figures
+from reports.display import labels, wording
+from reports.display.wording import PARTY, UNION, Figures
 from reports.engine import indicators
 from reports.models import ReportHeading
 from zones.models import Province, Zone
@@ -63,10 +62,24 @@ def heading_for(codes: list[str] | None) -> ReportHeading:
     return found or ReportHeading(province=province)
 
 
+def gather(period: Period, codes: list[str] | None, zone_names: dict[str, str]) -> Figures:
+    """Four reads of the engine (and its breakdown by zone): a fixed number of queries."""
+    year_ago = Period(period.year - 1, period.kind, period.index)
+    return Figures(
+        period=period,
+        total=indicators.compute(period, codes),
+        previous=indicators.compute(period.previous(), codes),
+        year_ago=indicators.compute(year_ago, codes),
+        by_zone=indicators.breakdown(period, "zone", codes),
+        zone_names=zone_names,
+        not_collected=indicators.not_collected(codes),
+    )
+
+
 def draft(period: Period, codes: list[str] | None, assessment: dict | None = None) -> Draft:
     """The generated draft (in the active language); ``assessment`` replaces its editable paragraphs."""
     zone_names = dict(Zone.objects.values_list("code", "name"))
-    figures = wording.gather(period, codes, zone_names)
+    figures = gather(period, codes, zone_names)
     scope = _("the whole province") if codes is None else ", ".join(zone_names.get(c, c) for c in codes)
     generated = {"assessment": " ".join(wording.what_changed(figures)), "tasks": ""}
     return Draft(figures, codes, scope, heading_for(codes), generated | (assessment or {}))

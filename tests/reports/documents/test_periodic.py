@@ -15,7 +15,8 @@ from docx import Document
 from docx.shared import Mm
 
 from core.periods import Period
-from reports.documents import periodic, wording
+from reports.display import wording
+from reports.documents import periodic
 from reports.engine import indicators
 from reports.models import ReportHeading, ReportVersion
 from reports.sample import demo
@@ -151,7 +152,7 @@ def test_the_provinces_heading_settings_are_used(seeded):
 
 
 def test_people_sentences_only_for_keys_the_engine_has_and_someone_reported(seeded):
-    figures = wording.gather(S1, IZ, {})
+    figures = periodic.gather(S1, IZ, {})
     reported = [k for k in wording.PEOPLE if figures.total.get(k) is not None]
     assert len(wording.people(figures)) == len(reported)
     for key in wording.PEOPLE:
