@@ -85,11 +85,17 @@ PEOPLE = {
         "%(value)s probationary members are due for the decision on official membership."
     ),
     "conversions_overdue": gettext_lazy("%(value)s decisions on official membership are overdue."),
+    "enterprises_conversions_overdue": gettext_lazy(
+        "%(value)s enterprises have a decision on official membership overdue."
+    ),
     "owner_manager_party_members": gettext_lazy(
         "%(value)s enterprise owners and managers are party members."
     ),
     "with_party_member_leader": gettext_lazy(
         "%(value)s enterprises have an owner or manager who is a party member."
+    ),
+    "leader_party_coverage_pct": gettext_lazy(
+        "That is %(value)s of the enterprises whose zones collect party figures."
     ),
     "owners_managers_admitted": gettext_lazy("%(value)s owners or managers were admitted to the party."),
     "leaders_trained_intermediate": gettext_lazy(

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Twips
 
 from core.periods import Period
-from reports.display import wording
+from reports.display import labels, wording
 from reports.documents import periodic
 from reports.engine import indicators
 from reports.models import ReportHeading, ReportVersion
@@ -275,3 +275,22 @@ def test_an_administrator_saves_numbered_versions_that_download_unchanged(
         administrator,
     ]
     assert client.get(url).status_code == 403  # only administrators edit drafts
+
+
+def test_the_people_figures_the_engine_has_go_into_section_ii_and_the_annex_and_the_others_are_left_out(
+    seeded,
+):
+    document = docx(S1, IZ)
+    texts = [p.text for p in document.paragraphs]
+    with translation.override("vi"):
+        due = str(wording.PEOPLE["conversions_due"]) % {"value": "8"}
+        no_org = str(wording.PEOPLE["party_members_no_org"]) % {"value": "12"}
+        probationary = str(wording.PEOPLE["probationary_party_members"]).split("%(value)s")[1]
+        labels_ = {
+            k: str(labels.INDICATOR_LABELS[k]) for k in indicators.PEOPLE_KEYS if k in labels.INDICATOR_LABELS
+        }
+    people = texts.index("2. Kết nạp đảng viên, đảng viên dự bị và người quản lý doanh nghiệp")  # section II's own part
+    assert due in texts[people + 1] and no_org in texts[people + 1]
+    assert probationary not in texts[people + 1]  # nobody reported probationary members: no sentence, no 0
+    rows = [[c.text for c in row.cells] for row in document.tables[-2].rows[1:]]  # Table 5, the last annex
+    assert rows == [[labels_["conversions_due"], "8"], [labels_["party_members_no_org"], "12"]]
