@@ -277,20 +277,28 @@ def test_an_administrator_saves_numbered_versions_that_download_unchanged(
     assert client.get(url).status_code == 403  # only administrators edit drafts
 
 
+@pytest.mark.parametrize("period", ["2024S1", "2022"])  # every people figure; the first half only
 def test_the_people_figures_the_engine_has_go_into_section_ii_and_the_annex_and_the_others_are_left_out(
-    seeded,
+    seeded, period
 ):
-    document = docx(S1, IZ)
+    period = Period.parse(period)
+    engine = indicators.compute(period, IZ)
+    document = docx(period, IZ)
     texts = [p.text for p in document.paragraphs]
+    people = texts.index(
+        "2. Kết nạp đảng viên, đảng viên dự bị và người quản lý doanh nghiệp"
+    )  # section II's part
     with translation.override("vi"):
-        due = str(wording.PEOPLE["conversions_due"]) % {"value": "8"}
-        no_org = str(wording.PEOPLE["party_members_no_org"]) % {"value": "12"}
-        probationary = str(wording.PEOPLE["probationary_party_members"]).split("%(value)s")[1]
-        labels_ = {
-            k: str(labels.INDICATOR_LABELS[k]) for k in indicators.PEOPLE_KEYS if k in labels.INDICATOR_LABELS
-        }
-    people = texts.index("2. Kết nạp đảng viên, đảng viên dự bị và người quản lý doanh nghiệp")  # section II's own part
-    assert due in texts[people + 1] and no_org in texts[people + 1]
-    assert probationary not in texts[people + 1]  # nobody reported probationary members: no sentence, no 0
-    rows = [[c.text for c in row.cells] for row in document.tables[-2].rows[1:]]  # Table 5, the last annex
-    assert rows == [[labels_["conversions_due"], "8"], [labels_["party_members_no_org"], "12"]]
+        for key, template in wording.PEOPLE.items():
+            if engine[key] is None:  # not reported: no sentence, and no 0
+                assert str(template).split("%(value)s")[1] not in texts[people + 1], key
+            else:
+                assert str(template) % {"value": wording.number(engine[key])} in texts[people + 1], key
+        expected = [
+            [str(labels.INDICATOR_LABELS[k]), wording.number(engine[k])]
+            for k in indicators.PEOPLE_KEYS
+            if k in labels.INDICATOR_LABELS and engine[k] is not None
+        ]
+    assert document.tables[-2].rows[0].cells[0].text  # Table 5, the last annex before the signatures
+    assert [[c.text for c in row.cells] for row in document.tables[-2].rows[1:]] == expected
+    assert any(engine[k] is None for k in wording.PEOPLE) == (str(period) == "2022")
