@@ -54,7 +54,13 @@ ROLE_PERMISSIONS = {
             "organizationreturn": _WRITE,
             "attachment": _WRITE + ["delete"],
         },
-        "reports": {"target": _WRITE + ["delete"], "exportlog": _READ, "reviewthreshold": _WRITE},
+        "reports": {
+            "target": _WRITE + ["delete"],
+            "exportlog": _READ,
+            "reviewthreshold": _WRITE,
+            "reportheading": _WRITE,  # the periodic report's heading and template, per province
+            "reportversion": _READ,
+        },
         "auth": {"user": _WRITE, "group": ["view"]},
     },
 }

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.formatting import figure, not_collected, pct, sentence
 from core.periods import Period
 from enterprises.models import Ownership
+from reports.dashboards import changed
 from reports.dashboards.cards import HeadlineCards
 from reports.dashboards.people import PeopleCharts
 from reports.dashboards.people_section import PeopleSection
@@ -108,6 +109,7 @@ class Dashboard(HeadlineCards, PeopleCharts, PeopleSection):
             "figures": current,
             "previous_period": previous_period,
             "cards": self.cards(current, previous),
+            "what_changed": changed.what_changed(self.period, current, previous, self.collected),
             "charts": charts_,
             "people_charts": self.people_charts(current),
             "table_url": self.url(),

@@ -1,6 +1,7 @@
 """Subscribed coverage reports, mailed by the daily ``send_reports`` for the latest period whose
-deadline passed. Each delivery is recorded once it succeeded, so running it every day never repeats
-one, and one that failed is tried again on the next run."""
+deadline passed: the "what changed" paragraph in the body, the periodic report (DOCX) and the
+subscribed table file (PDF or XLSX) attached. Each delivery is recorded once it succeeded, so
+running it every day never repeats one, and one that failed is tried again on the next run."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from core.periods import Period
 from reports.cycle import mail as reporting_mail
 from reports.cycle import reminders
 from reports.cycle.reminders import Sent
-from reports.documents import exports, report
+from reports.display import wording
+from reports.documents import exports, periodic, report
 from reports.engine import deadlines
 from reports.models import ExportKind, ExportLog, ReportDelivery, ReportFormat, ReportSubscription
 
@@ -49,21 +51,36 @@ def send_reports(today: dt.date | None = None) -> Sent:
         if ReportDelivery.objects.filter(subscription=subscription, period=str(period)).exists():
             continue
         zones = [subscription.zone] if subscription.zone else None
-        with translation.override(reporting_mail.language_of(user)):
+        codes = [subscription.zone.code] if subscription.zone else None
+        language = reporting_mail.language_of(user)
+        with translation.override(language):
             built = report.build(period, zones, user=user)
             render = exports.to_pdf if subscription.file_format == ReportFormat.PDF else exports.to_xlsx
             content = render(built)
             scope = str(built.scope_label)
-        attachment = (
-            exports.filename(built, subscription.file_format),
-            content,
-            MIME_TYPES[subscription.file_format],
-        )
+            draft = periodic.draft(period, codes)
+            changed = " ".join(wording.what_changed(draft.figures))
+        attachments = [
+            (
+                exports.filename(built, subscription.file_format),
+                content,
+                MIME_TYPES[subscription.file_format],
+            ),
+            (
+                periodic.filename(period, codes, language),
+                periodic.render(draft, language),
+                periodic.CONTENT_TYPE,
+            ),
+        ]
         ok = reporting_mail.send(
             user,
             "report",
-            lambda scope=scope, period=period: {"scope": scope, "period": period.label()},
-            [attachment],
+            lambda scope=scope, period=period, changed=changed: {
+                "scope": scope,
+                "period": period.label(),
+                "what_changed": changed,
+            },
+            attachments,
         )
         if ok:
             ReportDelivery.objects.create(subscription=subscription, period=str(period))

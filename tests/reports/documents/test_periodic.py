@@ -12,10 +12,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from docx import Document
-from docx.shared import Mm
+from docx.oxml.ns import qn
+from docx.shared import Mm, Twips
 
 from core.periods import Period
-from reports.documents import periodic, wording
+from reports.display import labels, wording
+from reports.documents import periodic
 from reports.engine import indicators
 from reports.models import ReportHeading, ReportVersion
 from reports.sample import demo
@@ -29,6 +31,16 @@ IZ = ["BDH", "DPM", "TL"]
 NUMBER = re.compile(r"\d[\d.,]*%?")
 # Rule thresholds written in words ("20 or more workers", "25 or more workers"), not figures.
 THRESHOLDS = {"20", "25"}
+HEADING_FIELDS = (
+    "superior_body",
+    "issuing_body",
+    "number",
+    "place",
+    "on_behalf",
+    "signer_title",
+    "recipients",
+    "archive",
+)
 
 
 @pytest.fixture
@@ -132,11 +144,70 @@ def test_the_layout_is_a_party_document_on_a4(seeded):
     assert [p.text for p in signing.paragraphs[:2]] == ["T/M BAN THƯỜNG VỤ", "BÍ THƯ"]
 
 
-def test_tables_are_never_wider_than_the_text(seeded):
+def text_width(document) -> int:
+    section = document.sections[0]
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def widths(table) -> list[int]:
+    """The widths the table's grid gives its columns and each row its cells, in EMU."""
+    grid = sum(Twips(int(col.get(qn("w:w")))) for col in table._tbl.tblGrid.findall(qn("w:gridCol")))
+    return [grid, *[sum(cell.width for cell in row.cells) for row in table.rows]]
+
+
+@pytest.mark.parametrize(("period", "codes"), [(Y2024, None), (S1, IZ)])
+def test_tables_are_never_wider_than_the_text(seeded, period, codes):
+    document = docx(period, codes)
+    assert len(document.tables) >= 6  # the heading, four annex tables, the signing block
+    for table in document.tables:
+        assert max(widths(table)) <= text_width(document) + Mm(0.5)
+
+
+def test_an_administrator_replaces_the_template_and_the_tables_follow_its_margins(
+    seeded, client, administrator
+):
+    template = Document(periodic.BUILT_IN_TEMPLATE)
+    template.sections[0].left_margin = Mm(35)
+    template.paragraphs[0].insert_paragraph_before("MẪU CỦA TỈNH")
+    upload = io.BytesIO()
+    template.save(upload)
+    upload.seek(0)
+    upload.name = "mau-bao-cao.docx"
+    client.force_login(administrator)
+    province = Province.objects.get(code=settings.COVERAGE_PROVINCE)
+    response = client.post(
+        reverse("admin:reports_reportheading_add"),
+        {
+            "province": province.pk,
+            **{f: getattr(ReportHeading(), f) for f in HEADING_FIELDS},
+            "template_file": upload,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
     document = docx(Y2024, None)
-    text_width = Mm(210 - 30 - 15)
+    assert document.paragraphs[0].text == "MẪU CỦA TỈNH"
+    assert round(document.sections[0].left_margin.mm) == 35
     for table in document.tables[1:-1]:
-        assert sum(cell.width for cell in table.rows[0].cells) <= text_width + Mm(1)
+        assert max(widths(table)) <= Mm(210 - 35 - 15) + Mm(0.5)
+    assert "3.442 đoàn viên công đoàn mới" in "\n".join(body_texts(document))
+
+
+def test_a_file_that_is_not_a_word_template_is_refused_with_the_reason(seeded, client, administrator):
+    client.force_login(administrator)
+    upload = io.BytesIO(b"not a zip")
+    upload.name = "mau.docx"
+    province = Province.objects.get(code=settings.COVERAGE_PROVINCE)
+    response = client.post(
+        reverse("admin:reports_reportheading_add"),
+        {
+            "province": province.pk,
+            **{f: getattr(ReportHeading(), f) for f in HEADING_FIELDS},
+            "template_file": upload,
+        },
+    )
+    assert response.status_code == 200
+    assert "Not a usable Word template" in response.content.decode()
+    assert not ReportHeading.objects.exists()
 
 
 def test_the_provinces_heading_settings_are_used(seeded):
@@ -151,7 +222,7 @@ def test_the_provinces_heading_settings_are_used(seeded):
 
 
 def test_people_sentences_only_for_keys_the_engine_has_and_someone_reported(seeded):
-    figures = wording.gather(S1, IZ, {})
+    figures = periodic.gather(S1, IZ, {})
     reported = [k for k in wording.PEOPLE if figures.total.get(k) is not None]
     assert len(wording.people(figures)) == len(reported)
     for key in wording.PEOPLE:
@@ -204,3 +275,30 @@ def test_an_administrator_saves_numbered_versions_that_download_unchanged(
         administrator,
     ]
     assert client.get(url).status_code == 403  # only administrators edit drafts
+
+
+@pytest.mark.parametrize("period", ["2024S1", "2022"])  # every people figure; the first half only
+def test_the_people_figures_the_engine_has_go_into_section_ii_and_the_annex_and_the_others_are_left_out(
+    seeded, period
+):
+    period = Period.parse(period)
+    engine = indicators.compute(period, IZ)
+    document = docx(period, IZ)
+    texts = [p.text for p in document.paragraphs]
+    people = texts.index(
+        "2. Kết nạp đảng viên, đảng viên dự bị và người quản lý doanh nghiệp"
+    )  # section II's part
+    with translation.override("vi"):
+        for key, template in wording.PEOPLE.items():
+            if engine[key] is None:  # not reported: no sentence, and no 0
+                assert str(template).split("%(value)s")[1] not in texts[people + 1], key
+            else:
+                assert str(template) % {"value": wording.number(engine[key])} in texts[people + 1], key
+        expected = [
+            [str(labels.INDICATOR_LABELS[k]), wording.number(engine[k])]
+            for k in indicators.PEOPLE_KEYS
+            if k in labels.INDICATOR_LABELS and engine[k] is not None
+        ]
+    assert document.tables[-2].rows[0].cells[0].text  # Table 5, the last annex before the signatures
+    assert [[c.text for c in row.cells] for row in document.tables[-2].rows[1:]] == expected
+    assert any(engine[k] is None for k in wording.PEOPLE) == (str(period) == "2022")

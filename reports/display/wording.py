@@ -1,4 +1,6 @@
-"""The periodic report's sentences, written from the indicator engine's figures and nothing else.
+"""The periodic report's sentences and the dashboard's "what changed" paragraph, written from the
+indicator engine's figures and nothing else (the callers read the engine: ``documents.periodic``,
+``dashboards.changed``); no database access here.
 
 Every number is one of the engine's values (``compute`` / ``breakdown``) formatted for people
 (``core.formatting``: ``3.442``, ``344,2%`` in Vietnamese); a figure nobody reported is said to be
@@ -15,7 +17,6 @@ from django.utils.translation import gettext_lazy
 
 from core.formatting import grouped, pct
 from core.periods import Period
-from reports.engine import indicators
 from zones.models import FigureGroup
 
 PARTY, UNION = FigureGroup.PARTY, FigureGroup.UNION
@@ -42,20 +43,6 @@ class Figures:
     @property
     def year_ago_period(self) -> Period:
         return Period(self.period.year - 1, self.period.kind, self.period.index)
-
-
-def gather(period: Period, codes: list[str] | None, zone_names: dict[str, str]) -> Figures:
-    """Four reads of the engine (and its breakdown by zone): a fixed number of queries."""
-    year_ago = Period(period.year - 1, period.kind, period.index)
-    return Figures(
-        period=period,
-        total=indicators.compute(period, codes),
-        previous=indicators.compute(period.previous(), codes),
-        year_ago=indicators.compute(year_ago, codes),
-        by_zone=indicators.breakdown(period, "zone", codes),
-        zone_names=zone_names,
-        not_collected=indicators.not_collected(codes),
-    )
 
 
 # A figure alone: the sentence with its value, the sentence when nobody reported it.
@@ -98,11 +85,17 @@ PEOPLE = {
         "%(value)s probationary members are due for the decision on official membership."
     ),
     "conversions_overdue": gettext_lazy("%(value)s decisions on official membership are overdue."),
+    "enterprises_conversions_overdue": gettext_lazy(
+        "%(value)s enterprises have a decision on official membership overdue."
+    ),
     "owner_manager_party_members": gettext_lazy(
         "%(value)s enterprise owners and managers are party members."
     ),
     "with_party_member_leader": gettext_lazy(
         "%(value)s enterprises have an owner or manager who is a party member."
+    ),
+    "leader_party_coverage_pct": gettext_lazy(
+        "That is %(value)s of the enterprises whose zones collect party figures."
     ),
     "owners_managers_admitted": gettext_lazy("%(value)s owners or managers were admitted to the party."),
     "leaders_trained_intermediate": gettext_lazy(
@@ -388,28 +381,30 @@ def what_changed(f: Figures) -> list[str]:
     """The dashboard's paragraph: three to five sentences on what moved since the previous period."""
     when = f.period.previous()
     picked = [(k, w) for k, w, g in COMPARED[1:] if g not in f.not_collected][:4]
+    if len(picked) < 2:  # neither group collected, or only a few of its figures: the whole scope's
+        picked = [(COMPARED[0][0], COMPARED[0][1]), ("workers", gettext_lazy("workers")), *picked]
     sentences = [_compare(f.total[k], f.previous[k], w, when) for k, w in picked]
-    if len(sentences) < 3:
-        sentences.insert(0, _compare(f.total["enterprises"], f.previous["enterprises"], COMPARED[0][1], when))
-    sentences.append(completeness(f)[0])
+    sentences.append(returns(f.total))
     return sentences[:5]
 
 
+def returns(t: dict) -> str:
+    """How many of the expected returns came in, and how many on time."""
+    return _say(
+        _(
+            "%(received)s of the %(expected)s enterprises expected to report sent their returns "
+            "(%(rate)s); %(on_time)s of them on time (%(timeliness)s)."
+        ),
+        received=t["returns_received"],
+        expected=t["returns_expected"],
+        rate=_or_missing(t["reporting_rate_pct"]),
+        on_time=t["returns_on_time"],
+        timeliness=_or_missing(t["timeliness_pct"]),
+    )
+
+
 def completeness(f: Figures) -> list[str]:
-    t = f.total
-    sentences = [
-        _say(
-            _(
-                "%(received)s of the %(expected)s enterprises expected to report sent their returns "
-                "(%(rate)s); %(on_time)s of them on time (%(timeliness)s)."
-            ),
-            received=t["returns_received"],
-            expected=t["returns_expected"],
-            rate=_or_missing(t["reporting_rate_pct"]),
-            on_time=t["returns_on_time"],
-            timeliness=_or_missing(t["timeliness_pct"]),
-        )
-    ]
+    sentences = [returns(f.total)]
     for group, label in ((PARTY, _("party figures")), (UNION, _("union figures"))):
         zones = [
             _zone_name(f, code)
