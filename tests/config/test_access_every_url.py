@@ -20,8 +20,9 @@ ROLES = ("anonymous", "viewer", "editor_own", "editor_other", "administrator")
 # Who may open (GET) a URL, and who may write to it.
 PUBLIC = {"login", "healthz", "set_language", "logout", "logout-everywhere"}
 READ = {
-    "home", "province-detail", "zone-kind-detail", "zone-detail", "enterprise-list", "organization-list", "target-list", "report",
-    "reporting-due", "reporting", "api-indicators", "api-periods", "api-zones", "api-enterprises",
+    "home", "province-detail", "zone-kind-detail", "zone-detail", "enterprise-list", "organization-list",
+    "target-list", "report", "reporting-due", "reporting", "api-indicators", "api-periods",
+    "api-zones", "api-enterprises",
 }  # fmt: skip
 # Any role reads them, but an enterprise of another zone does not exist for an editor (404).
 ZONE_READ = {"enterprise-detail", "enterprise-history", "organization-detail"}
@@ -82,7 +83,7 @@ def may_open(name: str, role: str) -> bool:
 
 
 @pytest.fixture
-def clients(demo_world, django_user_model, editor_dpm):
+def clients(demo_world, django_user_model, editor_dpm):  # noqa: F811
     administrator = django_user_model.objects.get(username="demo-admin")
     demo_world["pk"]["report-version"] = ReportVersion.objects.create(
         period="2024S1", language="vi", number=1, content=b"PK", created_by=administrator
