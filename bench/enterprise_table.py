@@ -48,7 +48,12 @@ def main():
     zone = Zone.objects.filter(code__startswith="S").order_by("code").first()
     measures = {
         "enterprise table, page 1": {"period": "2024"},
-        "enterprise table, filtered": {"period": "2024", "zone": zone.code, "party": "org", "sort": "-workers"},
+        "enterprise table, filtered": {
+            "period": "2024",
+            "zone": zone.code,
+            "party": "org",
+            "sort": "-workers",
+        },
         "enterprise table, sorted by workers": {"period": "2024", "sort": "-workers"},
         "enterprise table, name search": {"period": "2024", "q": "cong ty"},
         "enterprise table, page 500": {"period": "2024", "page": "500"},
