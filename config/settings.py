@@ -370,3 +370,25 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
     MIDDLEWARE.append("config.routers.ReplicaMiddleware")
+
+# Rendered dashboards are kept in the "pages" cache (reports/dashboards/page_cache.py), keyed on the
+# summary's version so that a write is seen at once: Django's local-memory cache of each process by
+# default (nothing to run), or one Redis shared by every app server with REDIS_URL
+# (redis://127.0.0.1:6379/0; docs/deployment.md). When Redis is down pages are served uncached
+# (and logged); the short timeouts keep that from costing a request more than a fraction of a second.
+# PAGE_CACHE_SECONDS bounds how long a page is kept (a write replaces it at once anyway); 0 turns the
+# page cache off.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}},
+}
+if REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "coverage",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+    }
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE = "pages" if PAGE_CACHE_SECONDS > 0 else ""

@@ -292,6 +292,16 @@ class SummarizedPeriod(models.Model):
         return self.period
 
 
+class PageCacheVersion(models.Model):
+    """One row: a counter every write moves in its own transaction (``reports.engine.version``).
+    Cached pages are keyed on it, so the first view after a write renders afresh."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.version)
+
+
 class FlagReview(models.Model):
     """A data-quality flag someone checked: the value is right (or explained), so the flag stops
     showing. Kept in the audit trail, with who checked it and why."""

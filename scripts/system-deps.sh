@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the system packages the app needs when they are missing (Debian/Ubuntu):
 # WeasyPrint's libraries and a font with every Vietnamese glyph for PDF reports, GNU gettext for
-# the translation catalogs, LibreOffice Writer (headless) to check the DOCX reports convert, and (with --browser) Chromium for the end-to-end tests.
+# the translation catalogs, LibreOffice Writer (headless) to check the DOCX reports convert, Redis
+# (the shared page cache of several app servers; the tests start one on a free port), and (with
+# --browser) Chromium for the end-to-end tests.
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
-    libreoffice-writer-nogui fonts-liberation)
+    libreoffice-writer-nogui fonts-liberation redis-server)
 if [ "${1:-}" = "--browser" ]; then
     packages+=(chromium)
 fi

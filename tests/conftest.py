@@ -74,3 +74,12 @@ def installation_language():
 
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test's database starts again from the same summary version: pages kept by an earlier test
+    must not be served to this one."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from reports.cycle.views import due_cycles
 from reports.dashboards import dashboard
+from reports.dashboards.page_cache import cached_page
 from reports.display import pages
 from zones.access import can_see_enterprises, can_see_zone, get_zone_for_user, province_zones, role_required
 from zones.models import Province, Zone, ZoneKind
@@ -38,6 +39,7 @@ def _render(request, scope, periods, period, provinces=None, **extra):
 
 @require_safe
 @role_required()
+@cached_page
 def home(request):
     provinces = pages.provinces_if_several()
     if provinces and province_zones(request.user) is not None:
@@ -65,6 +67,7 @@ def home(request):
 
 @require_safe
 @role_required()
+@cached_page
 def province_detail(request, code):
     """One province of several: its zones and zone kinds. With one province, the home page is it."""
     province = get_object_or_404(Province, code=code)
@@ -81,6 +84,7 @@ def province_detail(request, code):
 
 @require_safe
 @role_required()
+@cached_page
 def zone_kind_detail(request, kind):
     """All zones of one kind together: the three industrial zones of the press report's figures;
     with ``?province=CODE``, those of one province."""
@@ -98,6 +102,7 @@ def zone_kind_detail(request, kind):
 
 @require_safe
 @role_required()
+@cached_page
 def zone_detail(request, code):
     """One zone: its figures and their distribution; the list of its enterprises is one link away
     (the enterprise table), so the page costs the same whatever the zone's size."""

@@ -13,12 +13,14 @@ from django.dispatch import receiver
 from core.signals import figures_changed, figures_changing, in_bulk_write
 from enterprises.models import Enterprise, Return
 from membership.models import GrassrootsUnion, PartyOrganization
-from reports.engine import summary
+from reports.engine import summary, version
 from zones.models import Zone
 
 # Enterprise fields that change indicators (name and tax code do not).
 _ENTERPRISE_FIELDS = ("zone_id", "ownership", "established_on", "closed_on")
 _EVERY_YEAR = 0
+
+version.watch()
 
 
 def _finish(instance, **finish):

@@ -23,7 +23,7 @@ from core.db import analyze, execute, one_of
 from core.periods import Period, all_periods_of_year
 from enterprises.models import Enterprise, Return
 from membership.models import GrassrootsUnion, PartyOrganization
-from reports.engine import aggregates
+from reports.engine import aggregates, version
 from reports.engine.rows import COLUMNS, Scope, enterprise_ids_sql, rows_queryset, rows_sql
 from reports.models import (
     SUMMARY_FIGURES,
@@ -102,6 +102,7 @@ def roll_up(periods: Iterable[Period]) -> None:
     periods = [str(p) for p in periods]
     if not periods:
         return
+    version.bump()
     ProvinceSummary.objects.filter(period__in=periods).delete()
     marks = ", ".join(["%s"] * len(periods))
     province = "COALESCE(z.province_id, 0)"
@@ -300,6 +301,7 @@ class Upkeep:
         """``created``: enterprises the write made (no figures before it); ``written_periods``: the
         periods of the returns written, when the writer knows them (else they are looked up)."""
         ids = self.enterprise_ids | {pk for pk in created if pk is not None}
+        version.bump()
         if self.whole or len(ids) > WHOLE_PERIODS_FROM:
             build_whole(self.periods)
         elif ids:

@@ -1,0 +1,89 @@
+"""The enterprise table at national scale: page 1 unfiltered and filtered, a deep page (keyset), and
+what each query costs. Runs against an existing database (``DATABASE_URL``; build one with
+``generate_synthetic --enterprises 1000000 --seed 7``, as ``bench/scale.py`` does):
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/enterprise_table.py [--explain]
+
+Prints one JSON line per measure: median / p95 in milliseconds over ``--repeats`` runs and the
+number of SQL queries; with ``--explain``, each query of the request and its time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group, User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from zones.models import Zone
+
+    admin, _created = User.objects.get_or_create(username="bench-admin")
+    admin.groups.add(Group.objects.get(name="administrator"))
+    client = Client()
+    client.force_login(admin)
+    zone = Zone.objects.filter(code__startswith="S").order_by("code").first()
+    measures = {
+        "enterprise table, page 1": {"period": "2024"},
+        "enterprise table, filtered": {
+            "period": "2024",
+            "zone": zone.code,
+            "party": "org",
+            "sort": "-workers",
+        },
+        "enterprise table, sorted by workers": {"period": "2024", "sort": "-workers"},
+        "enterprise table, name search": {"period": "2024", "q": "cong ty"},
+        "enterprise table, page 500": {"period": "2024", "page": "500"},
+    }
+    for label, params in measures.items():
+        response = client.get("/enterprises/", params)
+        assert response.status_code == 200, (label, response.status_code)
+        times, queries = [], []
+        for _ in range(args.repeats):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                client.get("/enterprises/", params)
+                times.append((time.perf_counter() - started) * 1000)
+            queries = captured.captured_queries
+        times.sort()
+        print(
+            json.dumps(
+                {
+                    "measure": label,
+                    "median_ms": round(statistics.median(times), 1),
+                    "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1),
+                    "queries": len(queries),
+                }
+            ),
+            flush=True,
+        )
+        if args.explain:
+            for query in queries:
+                print(f"  {query['time']}s  {query['sql'][:400]}")
+
+
+if __name__ == "__main__":
+    main()
