@@ -3,6 +3,7 @@ tables one of the indicator engine's for that scope and period."""
 
 import datetime as dt
 import io
+import json
 import re
 from decimal import Decimal
 
@@ -63,13 +64,24 @@ def body_texts(document) -> list[str]:
     return paragraphs + cells
 
 
+def coverage(period, codes) -> dict:
+    """The `coverage` command's JSON figures for the scope, read as another person's script reads them."""
+    out = io.StringIO()
+    zones = [argument for code in codes or [] for argument in ("--zone", code)]
+    call_command("coverage", "--period", str(period), *zones, "--format", "json", stdout=out)
+    figures = json.loads(out.getvalue())["indicators"]
+    return {key: Decimal(str(v)) if type(v) is float else v for key, v in figures.items()}
+
+
 def engine_numbers(period, codes, language) -> set[str]:
-    """Every value the engine gives for the scope, the previous period, a year before and by zone
-    and ownership, formatted as the document formats them; and the periods' own labels."""
+    """Every value `coverage` gives for the scope, the previous period, a year before and each
+    zone, and the engine's for what the command does not split (the enterprises outside every
+    zone, each ownership), formatted as the document formats them; and the periods' own labels."""
     year_ago = Period(period.year - 1, period.kind, period.index)
-    dicts = [indicators.compute(p, codes) for p in (period, period.previous(), year_ago)]
-    for by in ("zone", "ownership"):
-        dicts += indicators.breakdown(period, by, codes).values()
+    dicts = [coverage(p, codes) for p in (period, period.previous(), year_ago)]
+    by_zone = indicators.breakdown(period, "zone", codes)
+    dicts += [coverage(period, [zone]) if zone else figures for zone, figures in by_zone.items()]
+    dicts += indicators.breakdown(period, "ownership", codes).values()
     with translation.override(language):
         allowed = {wording.number(v) for d in dicts for v in d.values() if type(v) in (int, Decimal)} | {
             token for p in (period, period.previous(), year_ago) for token in NUMBER.findall(p.label())
