@@ -178,7 +178,7 @@ def test_the_demo_shows_targets_overdue_decisions_and_members_attached_nowhere(c
     demo.seed()
     client.force_login(viewer)
     response = home(client)
-    assert "Demo data" in response.content.decode()  # the pages say the figures are made up
+    assert "the press report gives no people figures" in response.content.decode()  # made up, and said so
     probation = row(chart(response, "people-probation"), "first half of 2024")
     assert [text for text, _url in probation][2:] == ["8", "7", "0", "2", "2"]
     assert len(listed(client, probation[6][1])) == 2
