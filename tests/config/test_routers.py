@@ -11,7 +11,9 @@ from django.test import RequestFactory
 from config.routers import ReplicaMiddleware, ReplicaRouter, _use_replica, replica_reads
 from enterprises.models import Enterprise, Return
 from reports.models import CoverageSummary
+from tests.config.test_faults import grid_fields
 from tests.servers import Browser, database, database_url, drop_database, get, servers, sql
+from tests.standby import standby  # noqa: F401 - a fixture
 
 router = ReplicaRouter()
 __all__ = ["database", "servers"]  # fixtures of tests/servers.py, for the end-to-end test below
@@ -91,3 +93,50 @@ def test_dashboards_read_the_replica_and_everything_else_the_primary(database, s
         assert json.loads(get(server, "/healthz").text) == {"status": "ok"}  # both databases answer
     finally:
         drop_database(replica)
+
+
+# --- against a real streaming standby (pg_basebackup of the test cluster) ------------------------------
+
+
+def _workers(browser, server) -> int:
+    response = browser.get(server, "/api/v1/indicators?period=2024S1&zone=BDH")
+    assert response.status == 200, response.text[:300]
+    return json.loads(response.text)["indicators"]["workers"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL and server processes")
+def test_a_real_standby_serves_the_dashboards_and_while_it_lags_they_show_the_figures_before_the_save(
+    database,
+    standby,
+    servers,  # noqa: F811 - fixtures
+):
+    ((return_id, enterprise_id, workers),) = sql(
+        database,
+        "SELECT r.id, r.enterprise_id, r.workers FROM enterprises_return r JOIN enterprises_enterprise e "
+        "ON e.id = r.enterprise_id JOIN zones_zone z ON z.id = e.zone_id "
+        "WHERE z.code = 'BDH' AND r.period = '2024S1' AND r.workers IS NOT NULL ORDER BY r.id LIMIT 1",
+    )
+    server = servers(database, DATABASE_REPLICA_URL=standby.url(database))
+    editor = Browser()
+    editor.log_in(server, "fault-editor")  # the session is written to the primary and read from it
+    before = _workers(editor, server)
+    assert before > 0
+
+    standby.pause(database)
+    url, fields = grid_fields(database, return_id)
+    saved = editor.post(server, url, {**fields, f"e{enterprise_id}-workers": str(workers + 1000)})
+    assert saved.status == 302  # the save goes to the primary, whatever the standby does
+    assert sql(database, "SELECT workers FROM enterprises_return WHERE id = %s", [return_id]) == [
+        (workers + 1000,)
+    ]
+    # The standby has not replayed the save: the dashboards read the figures from just before it (the
+    # version of the page cache is read there too, so no page is kept under a version it lacks) ...
+    assert _workers(editor, server) == before
+    assert editor.get(server, "/zones/BDH/?period=2024S1").status == 200
+    # ... and the grid, which reads the primary, shows the saved value.
+    assert f'value="{workers + 1000}"' in editor.get(server, url).text
+
+    standby.resume(database)
+    standby.catch_up(database)
+    assert _workers(editor, server) == before + 1000  # caught up: the save is there, not a cached page
