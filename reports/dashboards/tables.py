@@ -6,7 +6,9 @@ so that the table and the dashboard count the same enterprises the same way.
 
 import django_tables2 as tables
 from django.db.models import F
-from django.utils.html import format_html
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import figure
@@ -70,6 +72,24 @@ class EnterpriseTable(tables.Table):
         attrs = {"class": "data-table enterprise-table"}
         empty_text = _("No enterprise matches these filters.")
         order_by = "name"
+
+    @cached_property
+    def rows_html(self):
+        """The page's rows as the default template writes them, in one pass: each column's cell
+        attributes once per page instead of once per cell (fifty rows of fifteen columns took a
+        template ~50 ms)."""
+        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
+        rows = [
+            format_html(
+                "<tr {}>{}</tr>",
+                row.attrs.as_html(),
+                format_html_join("", "<td {}>{}</td>", ((td, row.get_cell(name)) for name, td in columns)),
+            )
+            for row in self.paginated_rows
+        ]
+        if not rows and self.empty_text:
+            return format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text)
+        return mark_safe("".join(rows))  # noqa: S308  (each row built by format_html)
 
     def render_name(self, value, record):
         """An enterprise that closed is listed for the flows of the periods it operated in: say so."""
