@@ -81,7 +81,8 @@ class CheckboxList(forms.CheckboxSelectMultiple):
         base = attrs.get("id", "")
         options = format_html_join(
             "",
-            '<div><label for="{}_{}"><input type="checkbox" name="{}" value="{}" id="{}_{}"{}> {}</label></div>',
+            '<div><label for="{}_{}">'
+            '<input type="checkbox" name="{}" value="{}" id="{}_{}"{}> {}</label></div>',
             (
                 (base, i, name, code, base, i, mark_safe(" checked") if str(code) in chosen else "", label)  # noqa: S308
                 for i, (code, label) in enumerate(self.choices)
