@@ -18,6 +18,7 @@ from membership.models import Attachment
 from reports.cycle import review
 from reports.dashboards import enterprise_export as export
 from reports.dashboards import table_pages
+from reports.dashboards.page_cache import cached_page
 from reports.dashboards.filters import EnterpriseFilter
 from reports.dashboards.tables import TIEBREAK, EnterpriseTable
 from reports.display import charts
@@ -30,6 +31,7 @@ from zones.access import can_discuss_values, can_edit_zone, enterprise_zone_ids,
 
 
 @method_decorator(role_required(), name="dispatch")
+@method_decorator(cached_page, name="get")
 class EnterpriseListView(SingleTableMixin, FilterView):
     """Operating enterprises of the selected period with their figures, as the dashboard counts them.
 
@@ -67,7 +69,7 @@ class EnterpriseListView(SingleTableMixin, FilterView):
         self.keyset = False
         last = self.request.GET.get("after", "")
         if last.isdigit():
-            sort = self.request.GET.get("sort", "") or self.table_class._meta.order_by
+            sort = self.request.GET.get("sort", "") or "name"
             column = self.table_class.base_columns.get(sort.lstrip("-"))
             field = column.field if column is not None else "search_name"
             key = table_pages.key_of(rows, int(last), field)
