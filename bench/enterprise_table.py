@@ -1,6 +1,6 @@
 """The enterprise table at national scale: page 1 unfiltered and filtered, a deep page (by offset and
-by "next", keyset), and what each query costs. Runs against an existing database (``DATABASE_URL``; build one with
-``generate_synthetic --enterprises 1000000 --seed 7``, as ``bench/scale.py`` does):
+by "next", keyset), and what each query costs. Runs against an existing database (``DATABASE_URL``;
+build one with ``generate_synthetic --enterprises 1000000 --seed 7``, as ``bench/scale.py`` does):
 
     DATABASE_URL=postgres://... .venv/bin/python bench/enterprise_table.py [--explain]
 

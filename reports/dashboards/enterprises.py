@@ -18,8 +18,8 @@ from membership.models import Attachment
 from reports.cycle import review
 from reports.dashboards import enterprise_export as export
 from reports.dashboards import table_pages
-from reports.dashboards.page_cache import cached_page
 from reports.dashboards.filters import EnterpriseFilter
+from reports.dashboards.page_cache import cached_page
 from reports.dashboards.tables import TIEBREAK, EnterpriseTable
 from reports.display import charts
 from reports.display.pages import period_choice
