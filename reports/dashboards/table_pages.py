@@ -72,7 +72,7 @@ def after(queryset, row, field: str, descending: bool):
     tie = Q(search_name__gt=row["search_name"]) | Q(
         search_name=row["search_name"], tax_code__gt=row["tax_code"]
     )
-    if field == "search_name":
+    if field == "search_name" and not descending:
         # The name's own index starts the scan at the row.
         return queryset.filter(Q(search_name__gte=row["search_name"]) & tie)
     value = row[field]
