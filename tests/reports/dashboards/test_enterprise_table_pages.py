@@ -76,6 +76,14 @@ def test_the_unfiltered_count_and_a_filters_count_equal_the_engines_figures(clie
     assert count_of(client, zone="BDH")[0] == bdh["enterprises"] == 2
 
 
+def test_an_editors_count_is_the_summary_of_their_own_zones(client, editor_bdh, small):
+    summary.ensure()
+    client.force_login(editor_bdh)
+    count, from_summary, _sql = count_of(client)
+    assert from_summary and count == 2 == len(names(client))
+    assert count_of(client, party="org")[0] == 1
+
+
 def test_the_summary_count_stays_exact_after_a_write(client, viewer, small):
     summary.ensure()
     f.party_org(small["neither"])
