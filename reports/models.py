@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import connections, models, router
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -263,6 +263,14 @@ class EnterpriseFigures(models.Model):
             # (0.8 s instead of 3.3 s at a million enterprises: no read of the stored rows).
             models.Index(
                 fields=["period", "enterprise"], condition=Q(operating=True), name="figures_operating"
+            ),
+            # The table sorted by workers, largest first (its most asked order): page 1 reads fifty
+            # rows of this index instead of sorting a million.
+            models.Index(
+                "period",
+                F("workers").desc(nulls_last=True),
+                condition=Q(operating=True),
+                name="figures_operating_workers",
             ),
         ]
 

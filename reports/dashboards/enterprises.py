@@ -17,7 +17,9 @@ from membership.history import enterprise_history, organization_history
 from membership.models import Attachment
 from reports.cycle import review
 from reports.dashboards import enterprise_export as export
+from reports.dashboards import table_pages
 from reports.dashboards.filters import EnterpriseFilter
+from reports.dashboards.page_cache import cached_page
 from reports.dashboards.tables import TIEBREAK, EnterpriseTable
 from reports.display import charts
 from reports.display.pages import period_choice
@@ -25,14 +27,16 @@ from reports.engine import indicators
 from reports.engine.rows import lifetime_flows
 from reports.engine.summary import enterprise_rows
 from reports.models import ExportKind, ExportLog
-from zones.access import can_discuss_values, can_edit_zone, role_required
+from zones.access import can_discuss_values, can_edit_zone, enterprise_zone_ids, role_required
 
 
 @method_decorator(role_required(), name="dispatch")
+@method_decorator(cached_page, name="get")
 class EnterpriseListView(SingleTableMixin, FilterView):
     """Operating enterprises of the selected period with their figures, as the dashboard counts them.
 
-    Queries: the periods with data, the zone choices of the filter form, the count, the page.
+    Queries: the periods with data, the zone choices of the filter form, the count (from the summary
+    where it can say: ``table_pages``), the page (after the previous page's last row for "next").
     """
 
     table_class = EnterpriseTable
@@ -49,14 +53,52 @@ class EnterpriseListView(SingleTableMixin, FilterView):
         rows = enterprise_rows(period, None, operating_only=False).order_by(*TIEBREAK)
         return visible(self.request.user, rows)
 
+    def get_table_data(self):
+        """The filtered rows, counted from the summary where it can say (else up to a cap), and from
+        the row after ``after`` (the previous page's last, in the same order) when "next" says so."""
+        rows = super().get_table_data()
+        data = (
+            self.filterset.form.cleaned_data if self.filterset.is_bound and self.filterset.is_valid() else {}
+        )
+        count = (
+            table_pages.summary_count(self.period, data, enterprise_zone_ids(self.request.user))
+            if data
+            else None
+        )
+        self.count, self.more = (count, False) if count is not None else table_pages.counted(rows)
+        self.keyset = False
+        last = self.request.GET.get("after", "")
+        if last.isdigit():
+            sort = self.request.GET.get("sort", "") or "name"
+            column = self.table_class.base_columns.get(sort.lstrip("-"))
+            field = column.field if column is not None else "search_name"
+            key = table_pages.key_of(rows, int(last), field)
+            if key is not None:
+                rows = table_pages.after(
+                    rows, key, field, descending=sort.startswith("-") and column is not None
+                )
+                self.keyset = True
+        return rows
+
+    def get_table_pagination(self, table):
+        return {
+            **super().get_table_pagination(table),
+            "paginator_class": table_pages.TablePaginator,
+            "count": self.count,
+            "more": self.more,
+            "keyset": self.keyset,
+        }
+
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("sort", None)
+        query.pop("after", None)
         return {
             **super().get_context_data(**kwargs),
             "periods": self.periods,
             "period": self.period,
+            "more": self.more,
             "export_query": query.urlencode(),
             "can_export": self.request.user.has_perm("reports.export_reports"),
         }

@@ -15,6 +15,8 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import F, Q
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, Ownership
@@ -69,6 +71,26 @@ SIZE_FILTERS = {
 }
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Django's checkbox list, written in one pass instead of a template per option: the zone filter
+    has one checkbox per zone (hundreds at national scale), which the templates took ~60 ms to write."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        chosen = {str(v) for v in (value or [])}
+        base = attrs.get("id", "")
+        options = format_html_join(
+            "",
+            '<div><label for="{}_{}">'
+            '<input type="checkbox" name="{}" value="{}" id="{}_{}"{}> {}</label></div>',
+            (
+                (base, i, name, code, base, i, mark_safe(" checked") if str(code) in chosen else "", label)  # noqa: S308
+                for i, (code, label) in enumerate(self.choices)
+            ),
+        )
+        return format_html('<div id="{}">{}</div>', base, options)
+
+
 def zone_choices():
     zones = Zone.objects.order_by("code").values_list("code", "name")
     zones = [(code, f"{code} – {name}") for code, name in zones]
@@ -78,7 +100,7 @@ def zone_choices():
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or tax code"), method="search")
     zone = django_filters.MultipleChoiceFilter(
-        label=_("Zone"), choices=(), method="in_zones", widget=forms.CheckboxSelectMultiple
+        label=_("Zone"), choices=(), method="in_zones", widget=CheckboxList
     )
     ownership = django_filters.MultipleChoiceFilter(
         label=_("Ownership"), choices=Ownership.choices, widget=forms.CheckboxSelectMultiple

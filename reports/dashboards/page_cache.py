@@ -109,6 +109,8 @@ def cached_page(view):
         if kept is not None:
             return _served(request, kept)
         response = view(request, *args, **kwargs)
+        if getattr(response, "is_rendered", True) is False:
+            response.render()  # a class-based view's TemplateResponse
         if response.status_code == 200 and not response.streaming and not response.cookies:
             _keep(key, _kept(request, response))
         return response

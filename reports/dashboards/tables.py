@@ -4,12 +4,17 @@ Rows come from ``reports.engine.rows.enterprise_rows``, whose columns the table 
 so that the table and the dashboard count the same enterprises the same way.
 """
 
+import inspect
+
 import django_tables2 as tables
 from django.db.models import F
-from django.utils.html import format_html
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import figure
+from enterprises.models import Enterprise
 
 # Every sort ends on the name and tax code, so that pages never repeat or skip rows between ties.
 TIEBREAK = ("search_name", "tax_code")
@@ -71,6 +76,24 @@ class EnterpriseTable(tables.Table):
         empty_text = _("No enterprise matches these filters.")
         order_by = "name"
 
+    @cached_property
+    def rows_html(self):
+        """The page's rows as the default template writes them (``BoundRow.get_cell``), in one pass:
+        each column's cell attributes and render arguments found once per page instead of once per
+        cell (fifty rows of fifteen columns took the template and the per-cell lookups ~50 ms)."""
+        cells = [_Cell(self, column) for column in self.columns]
+        rows = [
+            format_html(
+                "<tr {}>{}</tr>",
+                row.attrs.as_html(),
+                format_html_join("", "<td {}>{}</td>", ((cell.td, cell.of(row)) for cell in cells)),
+            )
+            for row in self.paginated_rows
+        ]
+        if not rows and self.empty_text:
+            return format_html('<tr><td colspan="{}">{}</td></tr>', len(cells), self.empty_text)
+        return mark_safe("".join(rows))  # noqa: S308  (each row built by format_html)
+
     def render_name(self, value, record):
         """An enterprise that closed is listed for the flows of the periods it operated in: say so."""
         if getattr(record, "operating", True):
@@ -82,3 +105,38 @@ class EnterpriseTable(tables.Table):
 
     def render_ownership(self, record):
         return record.get_ownership_display()
+
+
+class _Cell:
+    """One column's cells as ``BoundRow.get_cell`` writes them, for columns that read one attribute of
+    the row (all of this table's): the render method's arguments looked up once, not per cell."""
+
+    def __init__(self, table, bound_column):
+        self.column, self.bound_column = bound_column.column, bound_column
+        self.td = bound_column.attrs["td"].as_html()
+        self.accessor = str(bound_column.accessor)
+        field = next((f for f in Enterprise._meta.fields if f.name == self.accessor), None)
+        self.display = f"get_{self.accessor}_display" if field is not None and field.choices else None
+        self.render, self.link = bound_column.render, bound_column.link
+        self.arguments = [p.name for p in inspect.signature(self.render).parameters.values()]
+        self.simple = (
+            "." not in self.accessor and "__" not in self.accessor and "kwargs" not in self.arguments
+        )
+
+    def of(self, row):
+        if not self.simple:
+            return row.get_cell(self.bound_column.name)
+        record = row.record
+        value = getattr(record, self.display)() if self.display else getattr(record, self.accessor)
+        if value in self.column.empty_values:
+            return self.bound_column.default
+        given = {
+            "value": value,
+            "record": record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "bound_row": row,
+            "table": row.table,
+        }
+        content = self.render(**{name: given[name] for name in self.arguments})
+        return self.link(content, **given) if self.link else content

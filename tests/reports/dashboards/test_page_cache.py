@@ -216,3 +216,16 @@ def test_a_cache_that_is_down_serves_the_page_uncached_and_logs_it(
     assert not from_cache(first) and not from_cache(second)
     assert second.context["figures"]["workers"] == 10
     assert "page cache unavailable" in caplog.text
+
+
+def test_the_enterprise_table_is_kept_and_the_first_view_after_a_rename_is_fresh(client, viewer, reported):
+    client.force_login(viewer)
+    first, second = (
+        view(client, "enterprise-list", period="2024"),
+        view(client, "enterprise-list", period="2024"),
+    )
+    assert not from_cache(first) and from_cache(second)
+    reported.name = "Renamed Co"
+    reported.save()
+    fresh = view(client, "enterprise-list", period="2024")
+    assert not from_cache(fresh) and b"Renamed Co" in fresh.content
