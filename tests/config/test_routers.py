@@ -108,8 +108,8 @@ def _workers(browser, server) -> int:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL and server processes")
 def test_a_real_standby_serves_the_dashboards_and_while_it_lags_they_show_the_figures_before_the_save(
     database,
-    standby,
-    servers,  # noqa: F811 - fixtures
+    standby,  # noqa: F811 - the fixture of tests/standby.py
+    servers,
 ):
     ((return_id, enterprise_id, workers),) = sql(
         database,
