@@ -258,6 +258,9 @@ def main() -> int:
         "REQUEST_LOG_LEVEL": "WARNING",  # a line per request would only slow the run down
         "LOGIN_FAILURE_LIMIT": "1000",
     }
+    for shared in ("REDIS_URL", "PAGE_CACHE_SECONDS"):  # the page cache as deployed (scripts/with-redis.sh)
+        if shared in os.environ:
+            env[shared] = os.environ[shared]
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
     if args.threads:
