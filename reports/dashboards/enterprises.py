@@ -206,6 +206,7 @@ def _returns_chart(returns, figures) -> dict:
 
 @require_safe
 @role_required()
+@cached_page
 def enterprise_detail(request, pk):
     """Returns over time (with each figure's comments and follow-up mark for those who may see them),
     organizations with their history, pipeline figures. Eleven queries."""

@@ -16,12 +16,14 @@ from enterprises.models import Return
 from membership.access import get_party_organization_for_user, visible_organizations
 from membership.history import organization_history
 from membership.models import OrganizationReturn, PartyOrganizationLevel, PartyOrgLevel
+from reports.dashboards.page_cache import cached_page
 from reports.display import charts
 from zones.access import role_required
 
 
 @require_safe
 @role_required()
+@cached_page
 def organization_list(request):
     """Every party organization with its newest level and its latest reported party members (from
     its host enterprise's returns, or its own for another body); ``?outside=1``: those hosted outside
@@ -58,6 +60,7 @@ def organization_list(request):
 
 @require_safe
 @role_required()
+@cached_page
 def organization_detail(request, pk):
     """Founding, level changes, dissolution, former names, members over time, attached enterprises.
     Six queries."""

@@ -229,3 +229,29 @@ def test_the_enterprise_table_is_kept_and_the_first_view_after_a_rename_is_fresh
     reported.save()
     fresh = view(client, "enterprise-list", period="2024")
     assert not from_cache(fresh) and b"Renamed Co" in fresh.content
+
+
+@pytest.mark.parametrize("name", ["enterprise-detail", "organization-list", "organization-detail"])
+def test_the_enterprise_and_organization_pages_are_kept_and_fresh_after_a_rename(
+    client, viewer, reported, name
+):
+    organization = f.party_org(reported, name="Chi bộ Công ty A")
+    args = {"enterprise-detail": [reported.pk], "organization-detail": [organization.pk]}.get(name, [])
+    client.force_login(viewer)
+    first, second = view(client, name, *args, period="2024S1"), view(client, name, *args, period="2024S1")
+    assert not from_cache(first) and from_cache(second)
+    organization.name = "Chi bộ Công ty B"
+    organization.save()
+    fresh = view(client, name, *args, period="2024S1")
+    assert not from_cache(fresh) and "Chi bộ Công ty B" in fresh.content.decode()
+
+
+def test_an_editor_of_another_zone_is_never_served_an_enterprise_page_kept_for_a_viewer(
+    client, viewer, editor_dpm, reported
+):
+    client.force_login(viewer)
+    view(client, "enterprise-detail", reported.pk)
+    client.force_login(editor_dpm)
+    assert (
+        client.get(reverse("enterprise-detail", args=[reported.pk]), {"period": "2024S1"}).status_code == 404
+    )
