@@ -148,6 +148,13 @@ class Target(models.Model):
 PROFILE_INVALID = _("Give 12 monthly or 4 quarterly weights, whole numbers separated by commas, not all 0.")
 
 
+class TargetProfileQuerySet(models.QuerySet):
+    def weights_for(self, year: int) -> list[int] | None:
+        """The year's weights, or None (even): one query."""
+        profile = self.filter(year=year).first()
+        return profile.parsed() if profile else None
+
+
 class TargetProfile(models.Model):
     """How a year's targets fall due (reports/targets/paths.py): without one, evenly month by month."""
 
@@ -158,6 +165,8 @@ class TargetProfile(models.Model):
         help_text=_("12 monthly or 4 quarterly weights separated by commas, e.g. 1,1,2,3 for quarters."),
     )
     history = HistoricalRecords()
+
+    objects = TargetProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("target profile")

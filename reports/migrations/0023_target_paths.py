@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0019_periodic_report"),
+        ("reports", "0022_cache_version"),
         ("zones", "0006_province_limit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
