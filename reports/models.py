@@ -237,7 +237,7 @@ class Annotation(models.Model):
         blank=True,
         related_name="annotations",
         verbose_name=_("zones"),
-        help_text=_("Empty for the whole province."),
+        help_text=_("No zone ticked: the whole province."),
     )
     history = HistoricalRecords(m2m_fields=[zones])
 

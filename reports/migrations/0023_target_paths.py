@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                     "zones",
                     models.ManyToManyField(
                         blank=True,
-                        help_text="Empty for the whole province.",
+                        help_text="No zone ticked: the whole province.",
                         related_name="annotations",
                         to="zones.zone",
                         verbose_name="zones",
