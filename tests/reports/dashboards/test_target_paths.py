@@ -120,6 +120,8 @@ def test_notes_mark_the_charts_of_their_scope(client, viewer, year_of_quarters):
     trend = chart(province, "trend-members")
     assert "Directive 33-CT/TW" in str(trend.rows) and trend.headers[-1] == "Notes"
     assert directive.history.count() == 1
+    people = {c.id: c for c in province.context["people_charts"]}
+    assert "Directive 33-CT/TW" in str(people["people-probation"].rows)
     zone = client.get(reverse("zone-detail", args=["DPM"]), {"period": "2024Q2"})
     zone_rows = str(chart(zone, "trend-members").rows)
     assert "DPM recruitment month" in zone_rows and "Directive 33-CT/TW" in zone_rows

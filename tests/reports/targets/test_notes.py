@@ -26,7 +26,11 @@ def test_an_administrator_adds_a_note_for_a_zone(client, administrator):
     )
     assert response.status_code == 302
     note = Annotation.objects.get()
-    assert (note.day, note.title, list(note.zones.all())) == (dt.date(2024, 5, 19), "Directive 33-CT/TW", [dpm])
+    assert (note.day, note.title, list(note.zones.all())) == (
+        dt.date(2024, 5, 19),
+        "Directive 33-CT/TW",
+        [dpm],
+    )
     page = client.get(reverse("note-list")).content.decode()
     assert "Directive 33-CT/TW" in page and ">DPM<" in page
 
