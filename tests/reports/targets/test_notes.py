@@ -66,3 +66,21 @@ def test_the_projection_threshold_is_set_on_the_page(client, administrator):
     response = client.post(reverse("note-list"), {"form": "settings", "min_reporting_pct": "101"})
     assert "min_reporting_pct" in response.context["settings_form"].errors
     assert PathSettings.objects.count() == 1
+
+
+def test_a_profile_needs_4_or_12_weights():
+    from django.core.exceptions import ValidationError
+
+    from reports.models import PROFILE_INVALID, TargetProfile
+
+    assert TargetProfile(year=2024, weights="1, 1, 2, 3").parsed() == [1, 1, 2, 3]
+    for weights in ("1,2,3", "0,0,0,0", "1,-1,1,1", "a,b,c,d"):
+        with pytest.raises(ValidationError) as refused:
+            TargetProfile(year=2024, weights=weights).clean()
+        assert refused.value.message_dict == {"weights": [str(PROFILE_INVALID)]}
+
+
+def test_the_admin_lists_profiles_and_notes(client, administrator):
+    client.force_login(administrator)
+    for name in ("targetprofile", "pathsettings", "annotation"):
+        assert client.get(reverse(f"admin:reports_{name}_changelist")).status_code == 200
