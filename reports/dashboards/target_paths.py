@@ -55,6 +55,8 @@ class TargetPaths:
     ) -> tuple[str, paths.Projection | None]:
         """The sentence on the year-end at the current pace, and the projection (None when the
         period's reporting is too thin to extend, or nothing is reported)."""
+        if self.period.end.month == 12:
+            return "", None  # the year is over: its figure is the year's, nothing to project
         rate = current["reporting_rate_pct"]
         if rate is None or rate < needed:
             return (
@@ -141,7 +143,7 @@ class TargetPaths:
                 },
                 note,
             ]
-        )
+        ).strip()
         chart = Chart(
             f"path-{indicator}",
             _("%(target)s: the year's path") % {"target": label.capitalize()},

@@ -142,3 +142,18 @@ def test_the_page_costs_the_same_queries_with_paths(
     Annotation.objects.create(day=dt.date(2024, 1, 19), title="Another")
     with django_assert_max_num_queries(len(small)):
         client.get(reverse("home"), {"period": "2024Q2"})
+
+
+def test_a_finished_year_has_its_path_and_no_projection(client, viewer, year_of_quarters):
+    f.target(500, year=2023)
+    client.force_login(viewer)
+    path = chart(client.get(reverse("home"), {"period": "2023Q4"}), "path-new_union_members")
+    # 2022 has no return: its path reads "no data", never 0.
+    assert texts(path.rows) == [
+        ["Q1 2023", "90", "125", "behind by 35", "no data"],
+        ["Q2 2023", "170", "250", "behind by 80", "no data"],
+        ["Q3 2023", "240", "375", "behind by 135", "no data"],
+        ["Q4 2023", "340", "500", "behind by 160", "no data"],
+    ]
+    assert "Projection" not in path.description
+    assert len(path.figure["data"]) == 3
