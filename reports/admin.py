@@ -8,14 +8,17 @@ from docxtpl import DocxTemplate
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.models import (
+    Annotation,
     DeadlineOverride,
     DeadlineRule,
     ExportLog,
+    PathSettings,
     ReportHeading,
     ReportSubscription,
     ReportVersion,
     ReviewThreshold,
     Target,
+    TargetProfile,
     UserPreference,
     ZonePeriod,
 )
@@ -26,6 +29,22 @@ class TargetAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "year", "zone", "value"]
     list_filter = ["indicator", "year", "zone"]
     search_fields = ["zone__code", "zone__name"]
+
+
+@admin.register(TargetProfile)
+class TargetProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "weights"]
+
+
+@admin.register(PathSettings)
+class PathSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "min_reporting_pct"]
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(SimpleHistoryAdmin):
+    list_display = ["day", "title"]
+    filter_horizontal = ["zones"]
 
 
 @admin.register(ExportLog)

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -142,6 +143,113 @@ class Target(models.Model):
         if self.zone_id:
             return self.zone.code
         return self.province.name if self.province_id else str(_("province"))
+
+
+PROFILE_INVALID = _("Give 12 monthly or 4 quarterly weights, whole numbers separated by commas, not all 0.")
+
+
+class TargetProfileQuerySet(models.QuerySet):
+    def weights_for(self, year: int) -> list[int] | None:
+        """The year's weights, or None (even): one query."""
+        profile = self.filter(year=year).first()
+        return profile.parsed() if profile else None
+
+
+class TargetProfile(models.Model):
+    """How a year's targets fall due (reports/targets/paths.py): without one, evenly month by month."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    weights = models.CharField(
+        _("weights"),
+        max_length=120,
+        help_text=_("12 monthly or 4 quarterly weights separated by commas, e.g. 1,1,2,3 for quarters."),
+    )
+    history = HistoricalRecords()
+
+    objects = TargetProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("target profile")
+        verbose_name_plural = _("target profiles")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}: {self.weights}"
+
+    def clean(self):
+        try:
+            self.parsed()
+        except ValueError:
+            raise ValidationError({"weights": PROFILE_INVALID}) from None
+
+    def parsed(self) -> list[int]:
+        values = [int(part) for part in self.weights.replace(" ", "").split(",")]
+        if len(values) not in (4, 12) or min(values) < 0 or not sum(values):
+            raise ValueError(self.weights)
+        return values
+
+
+class PathSettings(models.Model):
+    """The one row of settings of the target paths: the projection needs enough of the period reported."""
+
+    min_reporting_pct = models.PositiveSmallIntegerField(
+        _("reporting rate needed for a projection (%)"),
+        default=80,
+        validators=[MaxValueValidator(100)],
+        help_text=_("No year-end projection is drawn from a period in which fewer enterprises reported."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target path settings")
+        verbose_name_plural = _("target path settings")
+
+    def __str__(self):
+        return str(_("Target path settings"))
+
+    @classmethod
+    def current(cls) -> "PathSettings":
+        """The saved settings, else the defaults (unsaved)."""
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def for_scope(self, codes: list[str] | None, start, end) -> list["Annotation"]:
+        """The notes dated ``start``..``end`` that a page of these zones shows (``None``: the
+        province's page, its own notes only): the province's, and those naming a zone of the scope.
+        One query."""
+        notes = self.filter(day__range=(start, end))
+        mine = Q(zones__isnull=True)
+        if codes:
+            mine |= Q(zones__code__in=codes)
+        return list(notes.filter(mine).distinct().order_by("day", "pk"))
+
+
+class Annotation(models.Model):
+    """A dated note of what happened (a directive, a campaign), drawn on the trend charts of its
+    scope: the whole province when it names no zone."""
+
+    day = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=120)
+    text = models.TextField(_("text"), blank=True)
+    zones = models.ManyToManyField(
+        Zone,
+        blank=True,
+        related_name="annotations",
+        verbose_name=_("zones"),
+        help_text=_("No zone ticked: the whole province."),
+    )
+    history = HistoricalRecords(m2m_fields=[zones])
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annotation")
+        verbose_name_plural = _("annotations")
+        ordering = ["-day", "-pk"]
+
+    def __str__(self):
+        return f"{self.day.isoformat()} {self.title}"
 
 
 class ExportKind(models.TextChoices):

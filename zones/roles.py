@@ -60,6 +60,9 @@ ROLE_PERMISSIONS = {
             "reviewthreshold": _WRITE,
             "reportheading": _WRITE,  # the periodic report's heading and template, per province
             "reportversion": _READ,
+            "targetprofile": _WRITE + ["delete"],  # the targets' paths (issue 32)
+            "pathsettings": _WRITE,
+            "annotation": _WRITE + ["delete"],
         },
         "auth": {"user": _WRITE, "group": ["view"]},
     },

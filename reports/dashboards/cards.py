@@ -14,10 +14,15 @@ from reports.engine import indicators
 
 
 class HeadlineCards:
-    def cards(self, now: dict, before: dict) -> list[Card]:
+    def cards(self, now: dict, before: dict, year_before: dict | None = None) -> list[Card]:
+        """``before``: the previous period's figures; ``year_before``: the same period a year earlier's."""
+
         def card(title, key, url, note="", is_pct=False):
             collected = indicators.GROUP_OF[key] in self.collected
-            return Card(title, now[key], is_pct, delta(now[key], before[key]), url, note, collected)
+            year_delta = delta(now[key], year_before[key]) if year_before is not None else None
+            return Card(
+                title, now[key], is_pct, delta(now[key], before[key]), url, note, collected, year_delta
+            )
 
         members_no_org = sentence(
             (

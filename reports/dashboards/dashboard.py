@@ -23,6 +23,7 @@ from reports.dashboards import changed
 from reports.dashboards.cards import HeadlineCards
 from reports.dashboards.people import PeopleCharts
 from reports.dashboards.people_section import PeopleSection
+from reports.dashboards.target_paths import TargetPaths
 from reports.display import charts
 from reports.display.pages import (
     MAX_BARS,
@@ -34,6 +35,7 @@ from reports.display.pages import (
 )
 from reports.engine import indicators
 from reports.engine.aggregates import SIZE_20PLUS, SIZE_UNDER_20
+from reports.targets import paths
 from zones.access import can_list_scope
 from zones.models import OUTSIDE_ZONES as OUTSIDE
 from zones.models import Zone, collected_groups
@@ -49,7 +51,7 @@ BAR_COUNTS = (
 )
 
 
-class Dashboard(HeadlineCards, PeopleCharts, PeopleSection):
+class Dashboard(HeadlineCards, PeopleCharts, PeopleSection, TargetPaths):
     """Assembles one page; ``compute`` results are cached per period so each runs once."""
 
     def __init__(self, period: Period, scope: Scope, with_data: list[Period], user=None):
@@ -100,15 +102,26 @@ class Dashboard(HeadlineCards, PeopleCharts, PeopleSection):
         previous_period = self.period.previous()
         previous = self.figures(previous_period)
         charts_ = [*self.coverage_charts(current), *self.change_charts(current, previous)]
-        charts_ += [self.trend_rates(), self.trend_members(), self.trend_reporting()]
+        trend = self._trend()[0]
+        charts_ += [
+            self.annotated(chart, trend)
+            for chart in (self.trend_rates(), self.trend_members(), self.trend_reporting())
+        ]
         targets = self.targets_chart(current)
         if targets:
             charts_.append(targets)
+        charts_ += self.path_charts(current)
+        behind = self.behind_chart()
+        if behind:
+            charts_.append(behind)
         charts_ += self.pipeline_charts(current)
         return {
             "figures": current,
             "previous_period": previous_period,
-            "cards": self.cards(current, previous),
+            "cards": self.cards(
+                current, previous, self.figures(paths.same_period_a_year_before(self.period))
+            ),
+            "year_before": paths.same_period_a_year_before(self.period),
             "what_changed": changed.what_changed(self.period, current, previous, self.collected),
             "charts": charts_,
             "people_charts": self.people_charts(current),
@@ -144,9 +157,7 @@ class Dashboard(HeadlineCards, PeopleCharts, PeopleSection):
             party = self._party_chart(series, _("Party coverage by province"))
             union_groups = places
         else:
-            by_zone = indicators.breakdown(
-                self.period, "zone", self.scope.codes, zone_groups=self.zone_groups
-            )
+            by_zone = self.zone_figures()
             by_zone_band = indicators.breakdown(
                 self.period, "zone_size_band", self.scope.codes, zone_groups=self.zone_groups
             )
@@ -211,6 +222,14 @@ class Dashboard(HeadlineCards, PeopleCharts, PeopleSection):
             self._union_chart("union-ownership", _("Union coverage by ownership"), ownership_groups)
         )
         return charts_
+
+    def zone_figures(self) -> dict:
+        """Zone code -> its indicators (the engine's ``breakdown`` by zone), once per page."""
+        if not hasattr(self, "_zone_figures"):
+            self._zone_figures = indicators.breakdown(
+                self.period, "zone", self.scope.codes, zone_groups=self.zone_groups
+            )
+        return self._zone_figures
 
     def province_figures(self) -> dict[int, dict]:
         """Province id -> its indicators (the engine's ``by_province``)."""

@@ -33,11 +33,12 @@ class PeopleSection:
         """The section's charts; none when no zone of the view collects party figures."""
         if FigureGroup.PARTY not in self.collected:
             return []
+        trend = self._trend()[0]  # the notes of the scope mark the trend charts (target_paths)
         return [
-            self.leaders_chart(),
+            self.annotated(self.leaders_chart(), trend),
             self.training_chart(current),
-            self.probation_chart(),
-            self.no_org_chart(),
+            self.annotated(self.probation_chart(), trend),
+            self.annotated(self.no_org_chart(), trend),
         ]
 
     def _said(self, value, *, is_pct: bool = False) -> str:

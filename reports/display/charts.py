@@ -360,3 +360,34 @@ def waterfall(steps: list[dict], axis_title: str) -> dict:
         showlegend=False,
     )
     return {"data": data, "layout": layout}
+
+
+def mark(figure_: dict, x: str, text: str) -> None:
+    """A dated note on a chart over periods: a dotted vertical line at the period ``x`` and its
+    title above the plot (wrapped to stay inside a 375 px screen)."""
+    layout = figure_["layout"]
+    layout.setdefault("shapes", []).append(
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": x,
+            "x1": x,
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": MUTED, "width": 1.5, "dash": "dot"},
+        }
+    )
+    layout.setdefault("annotations", []).append(
+        {
+            "x": x,
+            "y": 1,
+            "xref": "x",
+            "yref": "paper",
+            "text": wrapped(text, 18),
+            "showarrow": False,
+            "yanchor": "bottom",
+            "font": {"color": MUTED, "size": 11},
+        }
+    )
+    layout["margin"] = {**layout["margin"], "t": max(layout["margin"]["t"], 60)}

@@ -51,6 +51,7 @@ class Card:
     url: str
     note: str = ""
     collected: bool = True  # False: no zone of the scope collects the figure ("not collected")
+    year_delta: object = None  # the change against the same period a year before
 
 
 @dataclass
@@ -68,8 +69,11 @@ class Chart:
         """The table's rows as HTML, escaped as the template would: a national page has thousands of
         cells, and the template language spends about ten microseconds on each."""
         lines = []
-        for (head, _url), *cells in self.rows:
-            parts = [f'<tr><th scope="row">{conditional_escape(head)}</th>']
+        for (head, head_url), *cells in self.rows:
+            head = conditional_escape(head)
+            if head_url:
+                head = f'<a href="{conditional_escape(head_url)}">{head}</a>'
+            parts = [f'<tr><th scope="row">{head}</th>']
             for text, url in cells:
                 text = conditional_escape(text)
                 if url:

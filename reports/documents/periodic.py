@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -23,13 +24,14 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docxtpl import DocxTemplate, RichText
 
-from core.formatting import not_collected
+from core.formatting import figure, not_collected
 from core.periods import Period
 from enterprises.models import Ownership
 from reports.display import labels, wording
 from reports.display.wording import PARTY, UNION, Figures
 from reports.engine import indicators
-from reports.models import ReportHeading
+from reports.models import Annotation, ReportHeading, TargetIndicator, TargetProfile
+from reports.targets import paths
 from zones.models import Province, Zone
 
 BUILT_IN_TEMPLATE = Path(__file__).with_name("report_template.docx")
@@ -46,6 +48,7 @@ class Draft:
     scope_label: str
     heading: ReportHeading
     assessment: dict[str, str]
+    path: list[str] = field(default_factory=list)  # the targets' paths and the period's notes
 
 
 def heading_for(codes: list[str] | None) -> ReportHeading:
@@ -82,7 +85,34 @@ def draft(period: Period, codes: list[str] | None, assessment: dict | None = Non
     figures = gather(period, codes, zone_names)
     scope = _("the whole province") if codes is None else ", ".join(zone_names.get(c, c) for c in codes)
     generated = {"assessment": " ".join(wording.what_changed(figures)), "tasks": ""}
-    return Draft(figures, codes, scope, heading_for(codes), generated | (assessment or {}))
+    draft_ = Draft(figures, codes, scope, heading_for(codes), generated | (assessment or {}))
+    draft_.path = path_sentences(period, codes, figures.total)
+    return draft_
+
+
+def path_sentences(period: Period, codes: list[str] | None, total: dict) -> list[str]:
+    """Each target's place on the year's path at the period's end (reports.targets.paths), and the
+    notes dated within the period: two queries."""
+    weights = TargetProfile.objects.weights_for(period.year)
+    sentences = []
+    for indicator, label in TargetIndicator.choices:
+        target_key, ytd_key = indicators.TARGET_KEYS[indicator]
+        words = paths.gap_words(paths.gap(total[ytd_key], paths.due(total[target_key], period, weights)))
+        if words:
+            sentences.append(
+                _("On the year's path of %(what)s, %(due)s were due by the end of %(period)s: %(gap)s.")
+                % {
+                    "what": label,
+                    "due": figure(paths.due(total[target_key], period, weights)),
+                    "period": period.label(),
+                    "gap": words,
+                }
+            )
+    notes = Annotation.objects.for_scope(codes, period.start, period.end)
+    if notes:
+        listed = "; ".join(f"{date_format(n.day, 'SHORT_DATE_FORMAT')} {n.title}" for n in notes)
+        sentences.append(_("Noted in the period: %(notes)s.") % {"notes": listed})
+    return sentences
 
 
 def draft_in(period: Period, codes: list[str] | None, language: str, assessment: dict | None = None) -> Draft:
@@ -148,7 +178,7 @@ def _body(doc, d: Draft) -> None:
         (_("Party organizations and party members"), wording.party(f)),
         (_("Admissions, probation and leaders"), wording.people(f)),  # empty until people are reported
         (_("Grassroots trade unions"), wording.unions(f)),
-        (_("Against the annual targets"), wording.targets(f)),
+        (_("Against the annual targets"), [*wording.targets(f), *d.path]),
     ]
     for number, (title, sentences) in enumerate([p for p in parts if p[1]], start=1):
         _heading(doc, f"{number}. {title}", level=2)

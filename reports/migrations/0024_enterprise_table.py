@@ -24,7 +24,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("enterprises", "0005_people"),
-        ("reports", "0022_cache_version"),
+        ("reports", "0023_target_paths"),
     ]
 
     operations = [

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import TARGET_NOT_POSITIVE, Target, TargetIndicator
+from reports.models import TARGET_NOT_POSITIVE, Annotation, PathSettings, Target, TargetIndicator
 from zones.models import Province, Zone
 
 TARGET_EXISTS = _(
@@ -94,3 +94,22 @@ class TargetForm(forms.Form):
             setattr(target, name, self.cleaned_data[name])
         target.save()
         return target
+
+
+class AnnotationForm(forms.ModelForm):
+    """A dated note drawn on the trend charts: the whole province when no zone is ticked."""
+
+    class Meta:
+        model = Annotation
+        fields = ["day", "title", "text", "zones"]
+        widgets = {
+            "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "zones": forms.CheckboxSelectMultiple,
+        }
+
+
+class PathSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PathSettings
+        fields = ["min_reporting_pct"]

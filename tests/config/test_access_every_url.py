@@ -45,7 +45,7 @@ ZONE = {
 }  # fmt: skip
 ADMIN = {
     "target-create", "target-edit", "period-locks", "period-lock-reopen", "party-org-found-body",
-    "approval-queue", "report-document-draft",
+    "approval-queue", "report-document-draft", "note-list", "note-edit",
 }  # fmt: skip
 # Writes only: a GET is answered 405 before anyone is asked who they are, which tells nothing.
 POST_ONLY = {

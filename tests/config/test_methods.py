@@ -21,6 +21,8 @@ WRITES = {
     "import-cancel",
     "target-create",
     "target-edit",
+    "note-list",
+    "note-edit",
     "enterprise-create",
     "enterprise-edit",
     "enterprise-close",

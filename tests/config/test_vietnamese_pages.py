@@ -2,6 +2,7 @@
 demo: no English string of the catalog left untranslated in what a person reads (text, tooltips,
 labels), no English role name and no English demo name ("Enterprise BDH-017")."""
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 
@@ -12,7 +13,7 @@ from django.urls import get_resolver, reverse
 
 from enterprises.models import Enterprise, PeriodLock
 from membership.models import GrassrootsUnion, PartyOrganization
-from reports.models import Target
+from reports.models import Annotation, Target
 from reports.sample import demo
 from tests.config.test_security import every_url
 from tests.helpers import import_row, upload, uploaded_token, write_csv
@@ -105,6 +106,7 @@ def demo_world(db, tmp_path, settings):
     bare = bdh.exclude(party_organizations__isnull=False).exclude(unions__isnull=False).first()
     lock = PeriodLock.objects.first() or PeriodLock.objects.create(zone=bdh[0].zone, period="2020")
     target = Target.objects.first()
+    note = Annotation.objects.create(day=dt.date(2024, 5, 19), title="Chỉ thị 33-CT/TW")
     pk = {
         "enterprise-detail": bdh[0].pk,
         "enterprise-history": bdh[0].pk,
@@ -119,6 +121,7 @@ def demo_world(db, tmp_path, settings):
         "party-org-dissolve": organization.pk,
         "union-dissolve": union.pk,
         "target-edit": target.pk,
+        "note-edit": note.pk,
         "period-lock-reopen": lock.pk,
     }
     return {"pk": pk, "csv": write_csv(tmp_path / "returns.csv", [import_row()])}

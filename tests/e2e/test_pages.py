@@ -28,6 +28,7 @@ PAGES = [
     ("grid-people", "editor", "/entry/returns/TL/2025/?columns=people"),
     ("data-quality", "editor", "/entry/quality/"),
     ("reporting", "editor", "/reporting/"),
+    ("notes", "admin", "/targets/notes/"),
 ]
 LANGUAGES = ["en-US", "vi-VN"]
 MAX_SCREENSHOT_HEIGHT = 1800  # the top of long pages is what a reader of the README needs

@@ -22,6 +22,7 @@ from reports.documents import periodic
 from reports.engine import indicators
 from reports.models import ReportHeading, ReportVersion
 from reports.sample import demo
+from reports.targets import paths
 from zones.models import Province
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,12 @@ def engine_numbers(period, codes, language) -> set[str]:
     by_zone = indicators.breakdown(period, "zone", codes)
     dicts += [coverage(period, [zone]) if zone else figures for zone, figures in by_zone.items()]
     dicts += indicators.breakdown(period, "ownership", codes).values()
+    # The targets' path: the share due and the gap, from the engine's figures (reports.targets.paths).
+    total = dicts[0]
+    for target_key, ytd_key in indicators.TARGET_KEYS.values():
+        due = paths.due(total[target_key], period)
+        gap = paths.gap(total[ytd_key], due)
+        dicts.append({"due": due, "gap": abs(gap) if gap is not None else None})
     with translation.override(language):
         allowed = {wording.number(v) for d in dicts for v in d.values() if type(v) in (int, Decimal)} | {
             token for p in (period, period.previous(), year_ago) for token in NUMBER.findall(p.label())
@@ -250,13 +257,17 @@ def test_export_report_writes_the_docx_in_the_language_asked(seeded, tmp_path):
     texts = [p.text for p in Document(target).paragraphs]
     assert "REPORT" in texts
     assert any("3,442 new union members" in t for t in texts)
+    # The demo's 1,000 target is due whole by the year's end; 3,442 is 2,442 ahead of it.
+    assert any("On the year's path of new union members, 1,000 were due by" in t for t in texts)
+    assert any("ahead by 2,442." in t for t in texts)
 
 
 def test_the_reports_page_offers_the_document_to_a_viewer(
     seeded, client, viewer, django_assert_max_num_queries
 ):
     client.force_login(viewer)
-    with django_assert_max_num_queries(44):
+    # 44, and the year's profile and the period's notes for the targets' path (issue 32).
+    with django_assert_max_num_queries(46):
         response = client.get(reverse("report-document"), {"period": "2024S1", "zones": IZ, "language": "vi"})
     assert response.status_code == 200
     assert response["Content-Type"] == periodic.CONTENT_TYPE
