@@ -16,7 +16,6 @@ from django import forms
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, Ownership
@@ -84,7 +83,7 @@ class CheckboxList(forms.CheckboxSelectMultiple):
             '<div><label for="{}_{}">'
             '<input type="checkbox" name="{}" value="{}" id="{}_{}"{}> {}</label></div>',
             (
-                (base, i, name, code, base, i, mark_safe(" checked") if str(code) in chosen else "", label)  # noqa: S308
+                (base, i, name, code, base, i, " checked" if str(code) in chosen else "", label)
                 for i, (code, label) in enumerate(self.choices)
             ),
         )
