@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import TARGET_NOT_POSITIVE, Annotation, PathSettings, Target, TargetIndicator
+from reports.models import (
+    TARGET_NOT_POSITIVE,
+    Annotation,
+    PathSettings,
+    Target,
+    TargetIndicator,
+    TargetProfile,
+)
 from zones.models import Province, Zone
 
 TARGET_EXISTS = _(
@@ -113,3 +120,20 @@ class PathSettingsForm(forms.ModelForm):
     class Meta:
         model = PathSettings
         fields = ["min_reporting_pct"]
+
+
+class TargetProfileForm(forms.ModelForm):
+    """How a year's targets fall due: saving a year that has a profile replaces its weights."""
+
+    class Meta:
+        model = TargetProfile
+        fields = ["year", "weights"]
+
+    def validate_unique(self):
+        pass  # a year given again replaces its profile (save below), never "already exists"
+
+    def save(self, commit=True):
+        profile, _created = TargetProfile.objects.update_or_create(
+            year=self.cleaned_data["year"], defaults={"weights": self.cleaned_data["weights"]}
+        )
+        return profile

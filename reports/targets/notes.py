@@ -5,21 +5,31 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from reports.models import Annotation, PathSettings
-from reports.targets.forms import AnnotationForm, PathSettingsForm
+from reports.models import Annotation, PathSettings, TargetProfile
+from reports.targets.forms import AnnotationForm, PathSettingsForm, TargetProfileForm
 from zones.access import role_required
 from zones.roles import Role
 
 
 @role_required(Role.ADMINISTRATOR)
 def note_list(request):
-    """The notes, newest first, the form of a new one and the projection's threshold."""
+    """The notes, newest first, the form of a new one, the projection's threshold and the years'
+    profiles (how their targets fall due)."""
     form = AnnotationForm(request.POST if request.POST.get("form") == "note" else None)
     current = PathSettings.current()
     settings_form = PathSettingsForm(
         request.POST if request.POST.get("form") == "settings" else None, instance=current
     )
+    profile_form = TargetProfileForm(request.POST if request.POST.get("form") == "profile" else None)
     if request.method == "POST":
+        if profile_form.is_bound and profile_form.is_valid():
+            profile = profile_form.save()
+            messages.success(
+                request,
+                _("Profile of %(year)s saved: %(weights)s.")
+                % {"year": profile.year, "weights": profile.weights},
+            )
+            return redirect("note-list")
         if form.is_bound and form.is_valid():
             note = form.save()
             messages.success(request, _("Note saved: %(note)s.") % {"note": note})
@@ -32,7 +42,13 @@ def note_list(request):
     return render(
         request,
         "targets/notes.html",
-        {"notes": notes, "form": form, "settings_form": settings_form},
+        {
+            "notes": notes,
+            "form": form,
+            "settings_form": settings_form,
+            "profile_form": profile_form,
+            "profiles": TargetProfile.objects.all(),
+        },
     )
 
 

@@ -84,3 +84,22 @@ def test_the_admin_lists_profiles_and_notes(client, administrator):
     client.force_login(administrator)
     for name in ("targetprofile", "pathsettings", "annotation"):
         assert client.get(reverse(f"admin:reports_{name}_changelist")).status_code == 200
+
+
+def test_an_administrator_sets_a_years_profile_on_the_page_and_a_second_one_replaces_it(
+    client, administrator
+):
+    from reports.models import PROFILE_INVALID, TargetProfile
+
+    client.force_login(administrator)
+    url = reverse("note-list")
+    assert client.post(url, {"form": "profile", "year": "2024", "weights": "1,2,3,4"}).status_code == 302
+    assert client.post(url, {"form": "profile", "year": "2024", "weights": "1,1,1,2"}).status_code == 302
+    assert list(TargetProfile.objects.values_list("year", "weights")) == [(2024, "1,1,1,2")]
+    assert TargetProfile.objects.weights_for(2024) == [1, 1, 1, 2]
+    assert [h.weights for h in TargetProfile.history.order_by("history_date")] == ["1,2,3,4", "1,1,1,2"]
+    refused = client.post(url, {"form": "profile", "year": "2025", "weights": "1,2,3"})
+    assert refused.status_code == 200
+    assert refused.context["profile_form"].errors == {"weights": [str(PROFILE_INVALID)]}
+    assert not TargetProfile.objects.filter(year=2025).exists()
+    assert "2024: 1,1,1,2" in client.get(url).content.decode()
