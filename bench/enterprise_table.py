@@ -13,14 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from page_timing import admin_client, median_p95
 
 
 def main():
@@ -28,26 +24,13 @@ def main():
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--explain", action="store_true")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-    from django.contrib.auth.models import Group, User
+    client = admin_client()
     from django.core.cache import caches
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from zones.models import Zone
 
-    admin, _created = User.objects.get_or_create(username="bench-admin")
-    admin.groups.add(Group.objects.get(name="administrator"))
-    client = Client()
-    client.force_login(admin)
     zone = Zone.objects.filter(code__startswith="S").order_by("code").first()
     measures = {
         "enterprise table, page 1": {"period": "2024"},
@@ -80,19 +63,8 @@ def main():
                     client.get("/enterprises/", params)
                     times.append((time.perf_counter() - started) * 1000)
                 queries = captured.captured_queries
-            times.sort()
-            print(
-                json.dumps(
-                    {
-                        "measure": label,
-                        "cache": kind,
-                        "median_ms": round(statistics.median(times), 1),
-                        "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1),
-                        "queries": len(queries),
-                    }
-                ),
-                flush=True,
-            )
+            line = {"measure": label, "cache": kind, **median_p95(times), "queries": len(queries)}
+            print(json.dumps(line), flush=True)
             if args.explain and kind == "miss":
                 for query in queries:
                     print(f"  {query['time']}s  {query['sql'][:400]}")

@@ -14,40 +14,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from page_timing import admin_client, median_p95
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-    from django.contrib.auth.models import Group, User
+    client = admin_client()
     from django.core.cache import caches
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from reports.models import Target, TargetIndicator
     from zones.models import Province, Zone
 
-    admin, _created = User.objects.get_or_create(username="bench-admin")
-    admin.groups.add(Group.objects.get(name="administrator"))
-    client = Client()
-    client.force_login(admin)
     zone = Zone.objects.order_by("code").first()
     province = Province.objects.order_by("code").first()
     pages = {
@@ -68,14 +51,11 @@ def main():
                     started = time.perf_counter()
                     client.get(path, {"period": "2024S1"})
                     times.append((time.perf_counter() - started) * 1000)
-            times.sort()
-            charts = response.content.decode().count('id="chart-path-')
             line = {
                 "page": label,
-                "path_charts": charts,
+                "path_charts": response.content.decode().count('id="chart-path-'),
                 "targets": case,
-                "median_ms": round(statistics.median(times), 1),
-                "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1),
+                **median_p95(times),
                 "queries": len(captured.captured_queries),
             }
             print(json.dumps(line), flush=True)

@@ -59,7 +59,7 @@ POST_ONLY = {
     "logout-everywhere",
 }
 READ_ONLY = READ | ZONE_READ | EXPORT | {
-    "healthz", "home", "entry-start", "period-grid-start", "data-quality", "organization-entry",
+    "healthz", "entry-start", "period-grid-start", "data-quality", "organization-entry",
     "enterprise-organizations", "import-template",
 }  # fmt: skip
 
