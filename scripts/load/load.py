@@ -12,6 +12,12 @@ one), drops its database and exits 1 if there was any error. Only loopback addre
 
     scripts/load/run.sh [--users 50] [--duration 60] [--think 1.0] [--max-requests 100000]
                         [--workers N] [--threads N] [--enterprises N | --database NAME]
+                        [--province CODE]
+
+Two mixes of people: by default every user may open any zone and any enterprise of the installation
+(the whole country at once, each person somewhere else); with ``--province CODE``, the conference
+morning of one province: its committee and zone boards, viewers limited to the province
+(``zones.ProvinceLimit``), open its page, its zones, its enterprise tables and its enterprises.
 """
 
 from __future__ import annotations
@@ -43,13 +49,19 @@ PERIODS = ["2024", "2024S1", "2023"]
 
 
 def pages(
-    rng: random.Random, enterprise_ids: list[int], organization_ids: list[int], zones: list[str]
+    rng: random.Random,
+    enterprise_ids: list[int],
+    organization_ids: list[int],
+    zones: list[str],
+    province: str | None = None,
 ) -> tuple[str, str]:
-    """The next page a person opens: (kind, path). Dashboards and tables, as on a conference morning."""
+    """The next page a person opens: (kind, path). Dashboards and tables, as on a conference morning.
+    A user limited to a province starts on its page (the home page redirects there)."""
     period = rng.choice(PERIODS)
     zone = rng.choice(zones)
+    home = f"/provinces/{province}/" if province else "/"
     choices = [
-        (20, "dashboard", f"/?period={period}"),
+        (20, "dashboard", f"{home}?period={period}"),
         (15, "zone dashboard", f"/zones/{zone}/?period={period}"),
         (5, "zone kind dashboard", f"/zones/kind/industrial_zone/?period={period}"),
         (20, "enterprise table", f"/enterprises/?period={period}&zone={zone}&page={rng.randint(1, 3)}"),
@@ -104,19 +116,24 @@ def manage(env: dict, *args: str) -> str:
 
 CREATE_USERS = """
 from django.contrib.auth.models import Group, User
+from zones.models import Province, ProvinceLimit
 viewers = Group.objects.get(name="viewer")
+province = Province.objects.get(code={province!r}) if {province!r} else None
 for n in range({count}):
     user, _created = User.objects.get_or_create(username=f"load-{{n:03d}}")
     user.set_password({password!r})
     user.save()
     user.groups.add(viewers)
+    ProvinceLimit.objects.filter(user=user).delete()
+    if province is not None:
+        ProvinceLimit.objects.create(user=user, province=province)
 """
 
 
-def ids(url: str, query: str) -> list:
+def ids(url: str, query: str, parameters=()) -> list:
     conn = psycopg2.connect(url)
     with conn.cursor() as cursor:
-        cursor.execute(query)
+        cursor.execute(query, parameters)
         found = [row[0] for row in cursor.fetchall()]
     conn.close()
     return found
@@ -183,9 +200,11 @@ class User:
             raise RuntimeError(f"{self.username} could not log in: {status} {location}")
         return time.perf_counter() - started
 
-    def browse(self, until: float, think: float, limit: int, enterprise_ids, organization_ids, zones) -> None:
+    def browse(
+        self, until: float, think: float, limit: int, enterprise_ids, organization_ids, zones, province
+    ) -> None:
         while time.monotonic() < until and len(self.results) < limit:
-            kind, path = pages(self.rng, enterprise_ids, organization_ids, zones)
+            kind, path = pages(self.rng, enterprise_ids, organization_ids, zones, province)
             started = time.perf_counter()
             try:
                 status, _location, _content = self.request("GET", path)
@@ -238,6 +257,10 @@ def main() -> int:
     parser.add_argument(
         "--enterprises", type=int, help="browse generate_synthetic's data of this size instead of the demo's"
     )
+    parser.add_argument(
+        "--province",
+        help="a conference morning of this province (its code): users limited to it browse its pages",
+    )
     args = parser.parse_args()
     server_url = os.environ.get("DATABASE_URL")
     if not server_url:
@@ -277,11 +300,37 @@ def main() -> int:
             manage(env, "generate_synthetic", "--enterprises", str(args.enterprises), "--seed", "7")
         elif not args.database:
             manage(env, "seed_demo")
-        manage(env, "shell", "-c", CREATE_USERS.format(count=args.users, password=PASSWORD))
+        manage(
+            env,
+            "shell",
+            "-c",
+            CREATE_USERS.format(count=args.users, password=PASSWORD, province=args.province or ""),
+        )
         manage(env, "collectstatic", "--noinput", "-v0")
-        enterprise_ids = ids(url, "SELECT id FROM enterprises_enterprise ORDER BY id")
-        organization_ids = ids(url, "SELECT id FROM membership_partyorganization ORDER BY id")
-        zones = ids(url, "SELECT code FROM zones_zone ORDER BY code")
+        in_province = (
+            "JOIN zones_zone z ON z.id = e.zone_id JOIN zones_province p ON p.id = z.province_id "
+            "WHERE p.code = %s"
+            if args.province
+            else "WHERE %s IS NULL"
+        )
+        province = [args.province]
+        enterprise_ids = ids(
+            url, f"SELECT e.id FROM enterprises_enterprise e {in_province} ORDER BY e.id", province
+        )
+        organization_ids = ids(
+            url,
+            "SELECT o.id FROM membership_partyorganization o "
+            f"JOIN enterprises_enterprise e ON e.id = o.host_enterprise_id {in_province} ORDER BY o.id",
+            province,
+        )
+        zones = ids(
+            url,
+            "SELECT z.code FROM zones_zone z JOIN zones_province p ON p.id = z.province_id "
+            "WHERE p.code = %s OR %s IS NULL ORDER BY z.code",
+            province * 2,
+        )
+        if not (enterprise_ids and organization_ids and zones):
+            sys.exit(f"Nothing to browse in province {args.province!r}.")
 
         port = free_port()
         log = (work / "gunicorn.log").open("wb")
@@ -325,6 +374,7 @@ def main() -> int:
                     enterprise_ids,
                     organization_ids,
                     zones,
+                    args.province,
                 ),
             )
             for user in users
