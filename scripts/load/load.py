@@ -307,27 +307,26 @@ def main() -> int:
             CREATE_USERS.format(count=args.users, password=PASSWORD, province=args.province or ""),
         )
         manage(env, "collectstatic", "--noinput", "-v0")
+        # The province's own (every one without --province), by the enterprise's zone.
         in_province = (
-            "JOIN zones_zone z ON z.id = e.zone_id JOIN zones_province p ON p.id = z.province_id "
-            "WHERE p.code = %s"
-            if args.province
-            else "WHERE %s IS NULL"
+            "LEFT JOIN zones_zone z ON z.id = e.zone_id LEFT JOIN zones_province p ON p.id = z.province_id "
+            "WHERE %s IS NULL OR p.code = %s"
         )
-        province = [args.province]
+        province = [args.province] * 2
         enterprise_ids = ids(
-            url, f"SELECT e.id FROM enterprises_enterprise e {in_province} ORDER BY e.id", province
+            url, "SELECT e.id FROM enterprises_enterprise e " + in_province + " ORDER BY e.id", province
         )
         organization_ids = ids(
             url,
             "SELECT o.id FROM membership_partyorganization o "
-            f"JOIN enterprises_enterprise e ON e.id = o.host_enterprise_id {in_province} ORDER BY o.id",
+            "JOIN enterprises_enterprise e ON e.id = o.host_enterprise_id " + in_province + " ORDER BY o.id",
             province,
         )
         zones = ids(
             url,
             "SELECT z.code FROM zones_zone z JOIN zones_province p ON p.id = z.province_id "
-            "WHERE p.code = %s OR %s IS NULL ORDER BY z.code",
-            province * 2,
+            "WHERE %s IS NULL OR p.code = %s ORDER BY z.code",
+            province,
         )
         if not (enterprise_ids and organization_ids and zones):
             sys.exit(f"Nothing to browse in province {args.province!r}.")
