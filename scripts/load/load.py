@@ -308,18 +308,20 @@ def main() -> int:
         )
         manage(env, "collectstatic", "--noinput", "-v0")
         # The province's own (every one without --province), by the enterprise's zone.
-        in_province = (
-            "LEFT JOIN zones_zone z ON z.id = e.zone_id LEFT JOIN zones_province p ON p.id = z.province_id "
-            "WHERE %s IS NULL OR p.code = %s"
-        )
         province = [args.province] * 2
         enterprise_ids = ids(
-            url, "SELECT e.id FROM enterprises_enterprise e " + in_province + " ORDER BY e.id", province
+            url,
+            "SELECT e.id FROM enterprises_enterprise e LEFT JOIN zones_zone z ON z.id = e.zone_id "
+            "LEFT JOIN zones_province p ON p.id = z.province_id "
+            "WHERE %s IS NULL OR p.code = %s ORDER BY e.id",
+            province,
         )
         organization_ids = ids(
             url,
-            "SELECT o.id FROM membership_partyorganization o "
-            "JOIN enterprises_enterprise e ON e.id = o.host_enterprise_id " + in_province + " ORDER BY o.id",
+            "SELECT o.id FROM membership_partyorganization o JOIN enterprises_enterprise e "
+            "ON e.id = o.host_enterprise_id LEFT JOIN zones_zone z ON z.id = e.zone_id "
+            "LEFT JOIN zones_province p ON p.id = z.province_id "
+            "WHERE %s IS NULL OR p.code = %s ORDER BY o.id",
             province,
         )
         zones = ids(
