@@ -177,7 +177,13 @@ class TargetPaths:
             target = indicators.TARGET_KEYS[row.indicator][0]
             due = paths.due(row.target, self.period, weights)
             bars.append(
-                {"label": name, "pct": row.progress_pct, "actual": row.reached, "target": row.target, "url": url}
+                {
+                    "label": name,
+                    "pct": row.progress_pct,
+                    "actual": row.reached,
+                    "target": row.target,
+                    "url": url,
+                }
             )
             rows.append(
                 [
@@ -197,10 +203,16 @@ class TargetPaths:
                 [
                     _(
                         "Each zone against its own %(year)s targets or, where it has none, its share of "
-                        "the target of %(scope)s, furthest behind first; due by %(end)s is the share of "
-                        "the target of the year's path. Click a bar for the zone."
+                        "%(whole)s, furthest behind first; due by %(end)s is the share of the target of "
+                        "the year's path. Click a bar for the zone."
                     )
-                    % {"year": self.period.year, "scope": self.scope.title, "end": _day(self.period.end)},
+                    % {
+                        "year": self.period.year,
+                        "whole": _("the province's target")
+                        if self.scope.kind == "province"
+                        else _("the target of these zones"),
+                        "end": _day(self.period.end),
+                    },
                     str(behind.SHARE_RULE),
                 ]
             ),

@@ -279,10 +279,10 @@ def _annex(doc, d: Draft, width: int) -> None:
     people = [
         k for k in indicators.PEOPLE_KEYS if f.total.get(k) is not None and k in labels.INDICATOR_LABELS
     ]
-    number = 5
+    table_number = 5
     if people and PARTY not in f.not_collected:
         _heading(doc, _("Table 5. The people figures"), level=2)
-        number = 6
+        table_number = 6
         _grid(
             doc,
             [_("Figure"), _("Value")],
@@ -290,7 +290,7 @@ def _annex(doc, d: Draft, width: int) -> None:
             width,
         )
     if d.behind:
-        _heading(doc, _("Table %(n)s. The zones against their annual targets") % {"n": number}, level=2)
+        _heading(doc, _("Table %(n)s. The zones against their annual targets") % {"n": table_number}, level=2)
         _grid(
             doc,
             [_("Zone: target"), _("Target value"), _("Whose target"), _("Year to date"), _("% of target")],

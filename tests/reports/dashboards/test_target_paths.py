@@ -119,9 +119,47 @@ def test_who_is_behind_their_own_targets_or_their_share_of_the_provinces(client,
             "no data",
         ],
     ]
-    assert "A zone's share of a target is the target times the zone's part of the workers" in behind.description
+    assert (
+        "A zone's share of a target is the target times the zone's part of the workers" in behind.description
+    )
     # Each links to its zone's page.
     assert behind.rows[0][0][1] == reverse("zone-detail", args=["DPM"]) + "?period=2024Q2"
+
+
+def test_a_province_pages_zones_share_the_provinces_target(client, viewer):
+    from reports.models import Target
+    from zones.models import Province, Zone, ZoneKind
+
+    yen_bai = Province.objects.create(code="yen-bai", name="Yên Bái")
+    for code, name in (("YB1", "KCN Âu Lâu"), ("YB2", "KCN Minh Quân")):
+        Zone.objects.create(code=code, name=name, kind=ZoneKind.INDUSTRIAL_ZONE, province=yen_bai)
+    f.report(f.enterprise("YB1"), "2024", workers=300, new_union_members=12)
+    f.report(f.enterprise("YB2"), "2024", workers=700, new_union_members=35)
+    f.report(f.enterprise("BDH"), "2024", workers=5000, new_union_members=1)  # another province's
+    Target.objects.create(indicator=TargetIndicator.NEW_UNION_MEMBERS, year=2024, value=100, province=yen_bai)
+    client.force_login(viewer)
+    response = client.get(reverse("province-detail", args=["yen-bai"]), {"period": "2024"})
+    # 30% of the province's workers: a share of 30, and 12 new members are 40% of it.
+    assert texts(chart(response, "behind").rows) == [
+        [
+            "KCN Âu Lâu: new union members",
+            "30",
+            "share of the 100 target: 30.0% of the workers",
+            "30",
+            "12",
+            "40.0%",
+            "behind by 18",
+        ],
+        [
+            "KCN Minh Quân: new union members",
+            "70",
+            "share of the 100 target: 70.0% of the workers",
+            "70",
+            "35",
+            "50.0%",
+            "behind by 35",
+        ],
+    ]
 
 
 def test_notes_mark_the_charts_of_their_scope(client, viewer, year_of_quarters):

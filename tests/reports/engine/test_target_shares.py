@@ -25,7 +25,14 @@ def province():
     call_command("zone_settings", "BEZ", "--collects", "workforce", stdout=io.StringIO())
     f.report(f.enterprise("BDH"), "2024S1", workers=200, new_union_members=12)
     f.report(f.enterprise("BDH"), "2024S1", workers=100)
-    f.report(f.enterprise("DPM"), "2024S1", workers=600, new_union_members=21, admitted_to_party=1, owners_managers_admitted=0)
+    f.report(
+        f.enterprise("DPM"),
+        "2024S1",
+        workers=600,
+        new_union_members=21,
+        admitted_to_party=1,
+        owners_managers_admitted=0,
+    )
     f.report(f.enterprise(None), "2024S1", workers=100, new_union_members=5)
     f.report(f.enterprise("TL"), "2024S1", new_union_members=4)
     f.report(f.enterprise("BEZ"), "2024S1", workers=5000)
@@ -65,7 +72,10 @@ def test_organizations_and_leaders_are_shared_by_operating_enterprises(province)
     assert bdh["target_new_union_bases_share_pct"] == Decimal("0.0")  # no union founded
     assert tl["target_new_union_bases_share"] == 2  # its enterprise counts though its workers do not
     # 7 x 2 / 5 = 2.8 -> 3 and 7 x 1 / 5 = 1.4 -> 1, to the nearest whole number.
-    assert (bdh["target_owners_managers_admitted_share"], dpm["target_owners_managers_admitted_share"]) == (3, 1)
+    assert (bdh["target_owners_managers_admitted_share"], dpm["target_owners_managers_admitted_share"]) == (
+        3,
+        1,
+    )
     assert dpm["target_owners_managers_admitted_share_pct"] == Decimal("0.0")
     assert bdh["target_owners_managers_admitted_share_pct"] is None  # nobody in BDH reported it
 
