@@ -40,6 +40,10 @@ class TargetProfileAdmin(SimpleHistoryAdmin):
 class PathSettingsAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "min_reporting_pct"]
 
+    def has_add_permission(self, request):
+        """The one row (a database constraint refuses a second): added only while there is none."""
+        return super().has_add_permission(request) and not PathSettings.objects.exists()
+
 
 @admin.register(Annotation)
 class AnnotationAdmin(SimpleHistoryAdmin):

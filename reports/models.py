@@ -192,6 +192,8 @@ class TargetProfile(models.Model):
 class PathSettings(models.Model):
     """The one row of settings of the target paths: the projection needs enough of the period reported."""
 
+    # Always 1: the constraint below lets no second row exist, and a new instance is that row.
+    id = models.BigIntegerField(primary_key=True, default=1, editable=False, verbose_name="ID")
     min_reporting_pct = models.PositiveSmallIntegerField(
         _("reporting rate needed for a projection (%)"),
         default=80,
@@ -203,14 +205,18 @@ class PathSettings(models.Model):
     class Meta:
         verbose_name = _("target path settings")
         verbose_name_plural = _("target path settings")
+        constraints = [
+            # A singleton: current() and the notes page read and write the one row.
+            models.CheckConstraint(condition=Q(id=1), name="path_settings_single_row"),
+        ]
 
     def __str__(self):
         return str(_("Target path settings"))
 
     @classmethod
     def current(cls) -> "PathSettings":
-        """The saved settings, else the defaults (unsaved)."""
-        return cls.objects.order_by("pk").first() or cls()
+        """The saved settings, else the defaults (unsaved: saving them creates the one row)."""
+        return cls.objects.filter(pk=1).first() or cls()
 
 
 class AnnotationQuerySet(models.QuerySet):

@@ -2,7 +2,8 @@
 supplies ``period``, ``scope``, ``figures()``, ``zone_figures()`` and ``url()``): for each targeted
 indicator, the engine's year-to-date figure period by period against the share of the target due,
 last year's path beside it and the year-end at the current pace; the zones furthest behind their
-own targets; the administrators' dated notes on every trend chart.
+own targets or their share of the page's (``reports.targets.behind``); the administrators' dated
+notes on every trend chart.
 
 Every figure is the engine's (``indicators.compute`` through ``figures()``); ``reports.targets.paths``
 only compares and extends them. Cost: the periods of the year and of the year before (at most
@@ -21,7 +22,7 @@ from reports.display import charts
 from reports.display.pages import Chart, trend_periods
 from reports.engine import indicators
 from reports.models import Annotation, PathSettings, TargetIndicator, TargetProfile
-from reports.targets import paths
+from reports.targets import behind, paths
 
 
 def _day(value) -> str:
@@ -157,49 +158,75 @@ class TargetPaths:
     # --- who is behind ----------------------------------------------------------------------------
 
     def behind_chart(self) -> Chart | None:
-        """Zones by progress against their own targets, furthest behind first, each linked to its
-        page; only on pages of several zones."""
+        """Zones by progress against their own targets or their share of the scope's
+        (``reports.targets.behind``), furthest behind first, each linked to its page; only on pages of
+        several zones. From the figures the page has read already: no query but the profile's."""
         if self.scope.kind not in ("province", "group") or len(self.scope.zones) < 2:
             return None
-        by_zone = self.zone_figures()
-        found = []
-        for zone in self.scope.zones:
-            f = by_zone.get(zone.code)
-            if not f:
-                continue
-            for indicator, label, target_key, ytd_key in self.targeted(f):
-                found.append((zone, indicator, label, f[target_key], f[ytd_key], f[f"{target_key}_pct"]))
+        current = self.figures(self.period)
+        found = behind.behind([zone.code for zone in self.scope.zones], current, self.zone_figures())
         if not found:
             return None
         weights = TargetProfile.objects.weights_for(self.period.year)
-        found.sort(key=lambda row: (row[5] is None, row[5] or 0, row[0].code))
+        names = {zone.code: zone.short_name for zone in self.scope.zones}
         query = f"?period={self.period}"
         bars, rows = [], []
-        for zone, _indicator, label, target, actual, share in found:
-            url = reverse("zone-detail", args=[zone.code]) + query
-            name = f"{zone.short_name}: {label}"
-            due = paths.due(target, self.period, weights)
-            bars.append({"label": name, "pct": share, "actual": actual, "target": target, "url": url})
+        for row in found:
+            url = reverse("zone-detail", args=[row.zone]) + query
+            name = f"{names[row.zone]}: {row.label}"
+            target = indicators.TARGET_KEYS[row.indicator][0]
+            due = paths.due(row.target, self.period, weights)
+            bars.append(
+                {
+                    "label": name,
+                    "pct": row.progress_pct,
+                    "actual": row.reached,
+                    "target": row.target,
+                    "url": url,
+                }
+            )
             rows.append(
                 [
                     (name, url),
-                    (figure(target), ""),
+                    (figure(row.target) if row.target is not None else _("not reported"), ""),
+                    (behind.whose(row, current[target]), ""),
                     (figure(due), ""),
-                    (figure(actual), ""),
-                    (pct(share), ""),
-                    (paths.gap_words(paths.gap(actual, due)) or _("no data"), ""),
+                    (figure(row.reached), ""),
+                    (pct(row.progress_pct), ""),
+                    (paths.gap_words(paths.gap(row.reached, due)) or _("no data"), ""),
                 ]
             )
         return Chart(
             "behind",
             _("Who is behind"),
-            _(
-                "Each zone against its own %(year)s targets, furthest behind first; due by %(end)s is the "
-                "share of the target of the year's path. Click a bar for the zone."
-            )
-            % {"year": self.period.year, "end": _day(self.period.end)},
+            " ".join(
+                [
+                    _(
+                        "Each zone against its own %(year)s targets or, where it has none, its share of "
+                        "%(whole)s, furthest behind first; due by %(end)s is the share of the target of "
+                        "the year's path. Click a bar for the zone."
+                    )
+                    % {
+                        "year": self.period.year,
+                        "whole": _("the province's target")
+                        if self.scope.kind == "province"
+                        else _("the target of these zones"),
+                        "end": _day(self.period.end),
+                    },
+                    str(behind.SHARE_RULE),
+                ]
+            ),
             charts.target_progress(bars),
-            [_("Zone: target"), _("Annual target"), _("Due"), _("Reached"), _("% of target"), _("Gap")],
+            [
+                _("Zone: target"),
+                _("Annual target"),
+                _("Whose target"),
+                _("Due"),
+                _("Reached"),
+                # xgettext:no-python-format (a literal per cent sign, never %-formatted)
+                _("% of target"),
+                _("Gap"),
+            ],
             rows,
         )
 

@@ -253,7 +253,13 @@ def target_progress(rows: list[dict]) -> dict:
                 for r in rows
             ],
             "texttemplate": "%{text}",
-            "textposition": "auto",
+            # Inside a bar long enough for its words, after a short one: plotly's "auto" put them
+            # after a middling bar too, where on a phone they ran past the chart's edge (too small
+            # inside, they are hidden: charts.js; the table has every number).
+            "textposition": [
+                "inside" if r["pct"] is not None and float(r["pct"]) >= 0.4 * highest else "outside"
+                for r in rows
+            ],
             "insidetextfont": {"color": "#ffffff"},
             "outsidetextfont": {"color": INK},
             "customdata": [r.get("url", "") for r in rows],

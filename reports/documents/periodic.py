@@ -31,7 +31,7 @@ from reports.display import labels, wording
 from reports.display.wording import PARTY, UNION, Figures
 from reports.engine import indicators
 from reports.models import Annotation, ReportHeading, TargetIndicator, TargetProfile
-from reports.targets import paths
+from reports.targets import behind, paths
 from zones.models import Province, Zone
 
 BUILT_IN_TEMPLATE = Path(__file__).with_name("report_template.docx")
@@ -49,6 +49,7 @@ class Draft:
     heading: ReportHeading
     assessment: dict[str, str]
     path: list[str] = field(default_factory=list)  # the targets' paths and the period's notes
+    behind: list[behind.Behind] = field(default_factory=list)  # the zones against their targets
 
 
 def heading_for(codes: list[str] | None) -> ReportHeading:
@@ -87,7 +88,38 @@ def draft(period: Period, codes: list[str] | None, assessment: dict | None = Non
     generated = {"assessment": " ".join(wording.what_changed(figures)), "tasks": ""}
     draft_ = Draft(figures, codes, scope, heading_for(codes), generated | (assessment or {}))
     draft_.path = path_sentences(period, codes, figures.total)
+    draft_.behind = behind_rows(figures)
     return draft_
+
+
+def behind_rows(f: Figures) -> list[behind.Behind]:
+    """The zones against their own targets or their share of the scope's: the dashboard's rows."""
+    codes = sorted(code for code in f.by_zone if code is not None)
+    return behind.behind(codes, f.total, f.by_zone)
+
+
+def behind_sentences(f: Figures, rows: list[behind.Behind], count: int = 3) -> list[str]:
+    """Section V: the ``count`` rows furthest behind, with whose target each is measured against."""
+    ranked = [row for row in rows if row.progress_pct is not None][:count]
+    if not ranked:
+        return []
+    listed = "; ".join(
+        _("%(zone)s, %(what)s: %(pct)s (%(reached)s of %(target)s, %(whose)s)")
+        % {
+            "zone": wording._zone_name(f, row.zone),
+            "what": row.label,
+            "pct": wording.number(row.progress_pct),
+            "reached": wording.number(row.reached),
+            "target": wording.number(row.target),
+            "whose": _whose(f, row),
+        }
+        for row in ranked
+    )
+    return [_("Furthest behind the annual targets: %(rows)s.") % {"rows": listed}]
+
+
+def _whose(f: Figures, row: behind.Behind) -> str:
+    return behind.whose(row, f.total[indicators.TARGET_KEYS[row.indicator][0]])
 
 
 def path_sentences(period: Period, codes: list[str] | None, total: dict) -> list[str]:
@@ -141,7 +173,7 @@ def _render(d: Draft, today: dt.date) -> bytes:
     body = template.new_subdoc()  # loads the template: its page and margins set the tables' width
     section = template.docx.sections[0]
     _body(body, d)
-    _annex(body, d.figures, section.page_width - section.left_margin - section.right_margin)
+    _annex(body, d, section.page_width - section.left_margin - section.right_margin)
     recipients = RichText("\n".join([*h.recipients.splitlines(), h.archive]))
     template.render(
         {
@@ -188,7 +220,7 @@ def _body(doc, d: Draft) -> None:
     _heading(doc, _("IV. COMPLETENESS AND TIMELINESS OF THE RETURNS"))
     _paragraph(doc, wording.completeness(f))
     _heading(doc, _("V. THE ZONES FURTHEST BEHIND AND ASSESSMENT"))
-    _paragraph(doc, wording.furthest_behind(f))
+    _paragraph(doc, [*behind_sentences(f, d.behind), *wording.furthest_behind(f)])
     for name in ASSESSMENT_FIELDS:
         for text in d.assessment.get(name, "").split("\n\n"):
             if text.strip():
@@ -216,7 +248,8 @@ PIPELINE_KEYS = (
 )
 
 
-def _annex(doc, f: Figures, width: int) -> None:
+def _annex(doc, d: Draft, width: int) -> None:
+    f = d.figures
     _heading(doc, _("ANNEX"))
     zone_rows = [(wording._zone_name(f, code), row) for code, row in wording._zones(f)]
     total = [(_("Total"), f.total)]
@@ -246,14 +279,37 @@ def _annex(doc, f: Figures, width: int) -> None:
     people = [
         k for k in indicators.PEOPLE_KEYS if f.total.get(k) is not None and k in labels.INDICATOR_LABELS
     ]
+    table_number = 5
     if people and PARTY not in f.not_collected:
         _heading(doc, _("Table 5. The people figures"), level=2)
+        table_number = 6
         _grid(
             doc,
             [_("Figure"), _("Value")],
             [[str(labels.INDICATOR_LABELS[k]), _cell(f.total, k)] for k in people],
             width,
         )
+    if d.behind:
+        _heading(doc, _("Table %(n)s. The zones against their annual targets") % {"n": table_number}, level=2)
+        _grid(
+            doc,
+            [_("Zone: target"), _("Target value"), _("Whose target"), _("Year to date"), _("% of target")],
+            [
+                [
+                    f"{wording._zone_name(f, row.zone)}: {row.label}",
+                    _said(row.target),
+                    _whose(f, row),
+                    _said(row.reached),
+                    _said(row.progress_pct),
+                ]
+                for row in d.behind
+            ],
+            width,
+        )
+
+
+def _said(value) -> str:
+    return _("not reported") if value is None else wording.number(value)
 
 
 def _codes(f: Figures) -> list[str] | None:

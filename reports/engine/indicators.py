@@ -167,6 +167,26 @@ TARGET_KEYS = {
 }
 
 
+# What a zone's share of its scope's target is in proportion to (docs/targets.md): its workers for
+# the people the unions and the party admit, its enterprises for the organizations founded and for
+# their owners and managers (each enterprise has its own); both over the enterprises whose zones
+# collect the indicator's group.
+SHARE_BASES = {
+    TargetIndicator.NEW_UNION_MEMBERS: ("workers", "enterprises_union_tracked"),
+    TargetIndicator.ADMITTED_TO_PARTY: ("workers", "enterprises_party_tracked"),
+    TargetIndicator.NEW_UNION_BASES: ("enterprises_union_tracked", "enterprises_union_tracked"),
+    TargetIndicator.NEW_PARTY_ORGS: ("enterprises_party_tracked", "enterprises_party_tracked"),
+    **{
+        indicator: ("enterprises_party_tracked", "enterprises_party_tracked")
+        for indicator in (
+            TargetIndicator.OWNERS_MANAGERS_ADMITTED,
+            TargetIndicator.LEADERS_TRAINED_INTERMEDIATE,
+            TargetIndicator.LEADERS_TRAINED_ADVANCED,
+        )
+    },
+}
+
+
 def _groups():
     return {key: _group_of(key) for key in KEYS + EXTRA_KEYS}
 
@@ -226,6 +246,34 @@ def breakdown(
         groups = per_zone.get(zone, ALL_GROUPS) if per_zone else scope_groups
         result[row["group"]] = _indicators(period, row, zone_targets.get(row["group"], {}), groups)
     return result
+
+
+def target_shares(scope: dict, by_zone: dict) -> dict[str, dict]:
+    """Zone code -> its share of each of the scope's annual targets (docs/targets.md), for the zones
+    measured against the province's target rather than one of their own. ``scope``: ``compute`` of
+    the scope; ``by_zone``: its ``breakdown`` by zone (the enterprises outside every zone count in
+    the base and get no share). Keys per target ``target_X``:
+    - ``target_X_share``: the scope's target × the zone's base / the scope's base (``SHARE_BASES``),
+      rounded half-up to a whole number;
+    - ``target_X_share_pct``: the zone's year-to-date figure over that share, ``* 100``;
+    - ``target_X_share_base_pct``: the zone's base over the scope's, ``* 100``.
+    ``None`` where the scope has no target, the zone does not collect the indicator's group or did not
+    report its base. No query: it reads the two results only."""
+    shares: dict[str, dict] = {code: {} for code in by_zone if code is not None}
+    for indicator, (base_key, tracked_key) in SHARE_BASES.items():
+        target_key, ytd_key = TARGET_KEYS[indicator]
+        target = scope[target_key]
+        # Only the rows of zones collecting the group (outside every zone: all groups) make the base.
+        bases = {code: row[base_key] for code, row in by_zone.items() if row[tracked_key]}
+        reported = [base for base in bases.values() if base is not None]
+        whole = sum(reported) if reported and target is not None else None
+        for code, values in shares.items():
+            part = bases.get(code) if whole else None
+            share = None if part is None else (2 * target * part + whole) // (2 * whole)
+            values[f"{target_key}_share"] = share
+            values[f"{target_key}_share_pct"] = percent(by_zone[code][ytd_key], share)
+            values[f"{target_key}_share_base_pct"] = percent(part, whole)
+    return shares
 
 
 def by_province(

@@ -5,7 +5,7 @@ overflow and accessibility; these check what people saw go wrong."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import NARROW, login
+from tests.e2e.conftest import NARROW, layout_problems, login
 
 
 def _charts_drawn(page):
@@ -135,3 +135,19 @@ def test_a_card_without_a_figure_says_so_on_one_line(page_in, width):
         " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })"
     )
     assert set(lines) == {1}
+
+
+@pytest.mark.parametrize(
+    ("locale", "share"), [("vi-VN", "phần của khu trong chỉ tiêu 5"), ("en-US", "share of the 5")]
+)
+def test_a_phone_shows_who_is_behind_row_by_row_with_whose_target(page_in, locale, share):
+    page = page_in(locale)
+    page.set_viewport_size(NARROW)
+    login(page, "viewer")
+    page.goto("/?period=2024")
+    _charts_drawn(page)
+    table = page.locator("#chart-behind table")
+    _cells_fit_with_their_labels(table)
+    # The demo sets the province's targets only: the furthest behind is measured against its share.
+    expect(table.locator("tbody tr").first.locator("td").nth(1)).to_contain_text(share)
+    assert layout_problems(page) == []

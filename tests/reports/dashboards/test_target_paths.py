@@ -89,20 +89,77 @@ def test_a_profile_moves_what_is_due(client, viewer, year_of_quarters):
     assert path.rows[1][3][0] == "ahead by 114"
 
 
-def test_who_is_behind_their_own_targets(client, viewer, year_of_quarters):
+def test_who_is_behind_their_own_targets_or_their_share_of_the_provinces(client, viewer, year_of_quarters):
     f.target(600, zone="BDH")
-    f.target(100, zone="DPM")
     f.target(10, zone="DPM", indicator=TargetIndicator.NEW_UNION_BASES)
+    f.report(f.enterprise("TL"), "2024Q2", new_union_members=7)  # its workers not reported
     client.force_login(viewer)
     behind = chart(client.get(reverse("home"), {"period": "2024Q2"}), "behind")
-    # Sorted by progress, furthest behind first; due by 30 June: half of each zone's target.
+    # Sorted by progress, furthest behind first; due by 30 June: half of each target. DPM has 30 of
+    # the 60 workers reported: half of the province's 1,000, and its 100 since 1 January are 20%.
     assert texts(behind.rows) == [
-        ["KCN Đông Phố Mới: new grassroots unions", "10", "5", "0", "0.0%", "behind by 5"],
-        ["KCN Bắc Duyên Hải: new union members", "600", "300", "300", "50.0%", "on pace"],
-        ["KCN Đông Phố Mới: new union members", "100", "50", "100", "100.0%", "ahead by 50"],
+        ["KCN Đông Phố Mới: new grassroots unions", "10", "own target", "5", "0", "0.0%", "behind by 5"],
+        [
+            "KCN Đông Phố Mới: new union members",
+            "500",
+            "share of the 1,000 target: 50.0% of the workers",
+            "250",
+            "100",
+            "20.0%",
+            "behind by 150",
+        ],
+        ["KCN Bắc Duyên Hải: new union members", "600", "own target", "300", "300", "50.0%", "on pace"],
+        [
+            "KCN Tằng Loỏng: new union members",
+            "not reported",
+            "share of the 1,000 target: the zone's workers are not reported",
+            "no data",
+            "7",
+            "no data",
+            "no data",
+        ],
     ]
+    assert (
+        "A zone's share of a target is the target times the zone's part of the workers" in behind.description
+    )
     # Each links to its zone's page.
     assert behind.rows[0][0][1] == reverse("zone-detail", args=["DPM"]) + "?period=2024Q2"
+
+
+def test_a_province_pages_zones_share_the_provinces_target(client, viewer):
+    from reports.models import Target
+    from zones.models import Province, Zone, ZoneKind
+
+    yen_bai = Province.objects.create(code="yen-bai", name="Yên Bái")
+    for code, name in (("YB1", "KCN Âu Lâu"), ("YB2", "KCN Minh Quân")):
+        Zone.objects.create(code=code, name=name, kind=ZoneKind.INDUSTRIAL_ZONE, province=yen_bai)
+    f.report(f.enterprise("YB1"), "2024", workers=300, new_union_members=12)
+    f.report(f.enterprise("YB2"), "2024", workers=700, new_union_members=35)
+    f.report(f.enterprise("BDH"), "2024", workers=5000, new_union_members=1)  # another province's
+    Target.objects.create(indicator=TargetIndicator.NEW_UNION_MEMBERS, year=2024, value=100, province=yen_bai)
+    client.force_login(viewer)
+    response = client.get(reverse("province-detail", args=["yen-bai"]), {"period": "2024"})
+    # 30% of the province's workers: a share of 30, and 12 new members are 40% of it.
+    assert texts(chart(response, "behind").rows) == [
+        [
+            "KCN Âu Lâu: new union members",
+            "30",
+            "share of the 100 target: 30.0% of the workers",
+            "30",
+            "12",
+            "40.0%",
+            "behind by 18",
+        ],
+        [
+            "KCN Minh Quân: new union members",
+            "70",
+            "share of the 100 target: 70.0% of the workers",
+            "70",
+            "35",
+            "50.0%",
+            "behind by 35",
+        ],
+    ]
 
 
 def test_notes_mark_the_charts_of_their_scope(client, viewer, year_of_quarters):

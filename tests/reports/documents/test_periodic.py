@@ -83,6 +83,7 @@ def engine_numbers(period, codes, language) -> set[str]:
     by_zone = indicators.breakdown(period, "zone", codes)
     dicts += [coverage(period, [zone]) if zone else figures for zone, figures in by_zone.items()]
     dicts += indicators.breakdown(period, "ownership", codes).values()
+    dicts += indicators.target_shares(indicators.compute(period, codes), by_zone).values()
     # The targets' path: the share due and the gap, from the engine's figures (reports.targets.paths).
     total = dicts[0]
     for target_key, ytd_key in indicators.TARGET_KEYS.values():
@@ -107,6 +108,22 @@ def test_every_number_in_the_text_and_tables_is_the_engines(seeded, period, code
     found = numbers_in(document)
     assert found, "the document states figures"
     assert found <= engine_numbers(period, codes, language)
+
+
+def test_section_v_and_its_annex_table_are_the_dashboards_who_is_behind(seeded, client, viewer):
+    client.force_login(viewer)
+    charts = client.get(reverse("home"), {"period": "2024"}).context["charts"]
+    dashboard = [row[0][0] for row in next(c for c in charts if c.id == "behind").rows]
+    document = docx(Y2024, None, "en")
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Zone: target")
+    assert [row.cells[0].text for row in table.rows[1:]] == dashboard
+    # The demo sets the province's targets only: every zone is measured against its share.
+    assert table.rows[1].cells[2].text == "share of the 5 target: 30.4% of the operating enterprises"
+    section_v = next(p.text for p in document.paragraphs if p.text.startswith("Furthest behind the annual"))
+    assert section_v.startswith(
+        "Furthest behind the annual targets: KCN Đông Phố Mới, leaders trained in advanced political "
+        "theory: 0.0% (0 of 2, share of the 5 target: 30.4% of the operating enterprises);"
+    )
 
 
 def test_the_demo_year_reproduces_the_articles_figures_in_vietnamese(seeded):

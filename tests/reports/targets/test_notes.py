@@ -4,6 +4,8 @@ the projection's threshold is set there too."""
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from reports.models import Annotation, PathSettings
@@ -66,6 +68,31 @@ def test_the_projection_threshold_is_set_on_the_page(client, administrator):
     response = client.post(reverse("note-list"), {"form": "settings", "min_reporting_pct": "101"})
     assert "min_reporting_pct" in response.context["settings_form"].errors
     assert PathSettings.objects.count() == 1
+
+
+def test_the_settings_are_one_row_and_a_second_is_refused(client, administrator):
+    client.force_login(administrator)
+    client.post(reverse("note-list"), {"form": "settings", "min_reporting_pct": "90"})
+    for second in ({}, {"id": 2}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            PathSettings.objects.create(min_reporting_pct=50, **second)
+    assert list(PathSettings.objects.values_list("id", "min_reporting_pct")) == [(1, 90)]
+    # The admin edits that row and offers no second.
+    assert client.get(reverse("admin:reports_pathsettings_add")).status_code == 403
+    assert client.get(reverse("admin:reports_pathsettings_change", args=[1])).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_the_row_the_pages_read():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("reports", "0024_enterprise_table")])
+    old = executor.loader.project_state([("reports", "0024_enterprise_table")]).apps
+    Settings = old.get_model("reports", "PathSettings")
+    Settings.objects.create(id=5, min_reporting_pct=90)  # the first row: the one current() read
+    Settings.objects.create(id=7, min_reporting_pct=60)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert list(PathSettings.objects.values_list("id", "min_reporting_pct")) == [(1, 90)]
 
 
 def test_a_profile_needs_4_or_12_weights():
