@@ -111,7 +111,8 @@ def stage(path: Path | str, *, filename: str | None = None, today: dt.date) -> S
         _drop(cursor)
         columns = ", ".join(f"{name} text" for name in names)  # names are COLUMNS (checked)
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {_STAGING} (line_no integer GENERATED ALWAYS AS IDENTITY, {columns})"
+            f"CREATE TEMPORARY TABLE {_STAGING} (line_no integer GENERATED ALWAYS AS IDENTITY, {columns}) "
+            "ON COMMIT DROP"
         )
         try:
             with transaction.atomic(), connection.wrap_database_errors:
@@ -151,7 +152,8 @@ def _without_jit(cursor):
 
 
 def _drop(cursor) -> None:
-    """Drop the temporary tables (a test's imports share one transaction, and so one session)."""
+    """Drop the temporary tables now (each goes at commit anyway, but a test's imports share one
+    transaction)."""
     cursor.execute(f"DROP TABLE IF EXISTS {_STAGING}, {_ROWS}, {_PLAIN}, {_NAMES}")
 
 
@@ -281,7 +283,7 @@ def _sort(cursor, present: frozenset[str], today: dt.date) -> bool:
         **{f"not_{group}": codes for group, codes in uncollected.items()},
     }
     cursor.execute(
-        f"""CREATE TEMPORARY TABLE {_ROWS} AS
+        f"""CREATE TEMPORARY TABLE {_ROWS} ON COMMIT DROP AS
         SELECT line, tax_code, name, zone, ownership, period, starts_on, ends_on,
             {", ".join(f"{typed[f]} AS {f}" for f in FIGURES)},
             party_org, party_org_founded, union_founded,
@@ -318,7 +320,7 @@ def _plain_rows(cursor) -> None:
     named = {parsing.normalize_tax_code(text.strip()) for (text,) in cursor.fetchall()}
     named = sorted(code for code in named if TAX_CODE_RE.match(code))
     cursor.execute(
-        f"""CREATE TEMPORARY TABLE {_PLAIN} AS
+        f"""CREATE TEMPORARY TABLE {_PLAIN} ON COMMIT DROP AS
         WITH enterprises AS (
             SELECT tax_code, min(line) AS first_line FROM {_ROWS} WHERE NOT blank GROUP BY tax_code
             HAVING bool_and(plain) AND min(name) = max(name) AND min(zone) = max(zone)
@@ -345,7 +347,7 @@ def _write(cursor, *, user, now: dt.datetime) -> tuple[dict[str, int], bool]:
     cursor.execute(f"SELECT DISTINCT name FROM {_PLAIN}")  # noqa: S608
     names = [name for (name,) in cursor.fetchall()]
     # The search column is core.text.fold's, which SQL cannot do alike: folded here, once a name.
-    cursor.execute(f"CREATE TEMPORARY TABLE {_NAMES} (name text, search_name text)")
+    cursor.execute(f"CREATE TEMPORARY TABLE {_NAMES} (name text, search_name text) ON COMMIT DROP")
     lines = "".join(f"{_escaped(name)}\t{_escaped(fold(name))}\n" for name in names)
     cursor.copy_expert(f"COPY {_NAMES} FROM STDIN", io.StringIO(lines))
     cursor.execute(f"SELECT DISTINCT substr(period, 1, 4)::integer FROM {_PLAIN}")  # noqa: S608

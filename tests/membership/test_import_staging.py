@@ -92,9 +92,9 @@ def stored() -> dict[str, list]:
     return {name: sorted(rows, key=repr) for name, rows in tables.items()}
 
 
-def both_ways(tmp_path, rows) -> tuple:
+def both_ways(tmp_path, rows, **csv) -> tuple:
     """The plan and what is stored after the general path (then rolled back), and after the fast one."""
-    path = write_csv(tmp_path / "returns.csv", rows)
+    path = write_csv(tmp_path / "returns.csv", rows, **csv)
     with transaction.atomic():
         general = import_file(path, today=TODAY, staged=False)
         general_stored = stored()
@@ -103,8 +103,9 @@ def both_ways(tmp_path, rows) -> tuple:
     return general, general_stored, fast, stored()
 
 
-def test_a_file_of_plain_and_other_good_rows_stores_what_the_general_path_stores(tmp_path):
-    general, general_stored, fast, fast_stored = both_ways(tmp_path, GOOD)
+@pytest.mark.parametrize("csv", [{}, {"delimiter": ";", "bom": True}])
+def test_a_file_of_plain_and_other_good_rows_stores_what_the_general_path_stores(tmp_path, csv):
+    general, general_stored, fast, fast_stored = both_ways(tmp_path, GOOD, **csv)
     assert general.applied and fast.applied
     assert fast.staged_rows == 4  # 5300100001 (two rows), 5300100002 and 5300100003: SQL's
     assert fast_stored == general_stored
