@@ -63,8 +63,11 @@ def setup_django() -> None:
 
 def generate(path: Path, rows: int, seed: int = 8) -> None:
     """A deterministic file of ``rows`` rows with the import's columns."""
+    from enterprises.models import Return
     from membership.importing import COLUMNS
 
+    people = Return.PEOPLE
+    assert COLUMNS[-len(people) :] == people  # written last, all empty
     rng = random.Random(seed)
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
@@ -102,6 +105,7 @@ def generate(path: Path, rows: int, seed: int = 8) -> None:
                         rng.randint(0, 9) if org else "",
                         rng.randint(0, 4) if org else "",
                         "",  # union_members_left: not reported
+                        *[""] * len(people),  # the people columns: not reported
                     ]
                 )
                 written += 1

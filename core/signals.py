@@ -42,6 +42,9 @@ class FigureChange:
     since_year: int | None = None
     # The receivers' own notes between the two signals (the figures before the write).
     notes: dict = field(default_factory=dict)
+    # Set by a receiver that refreshed the planner's statistics of the written tables after the
+    # write (the summary does when it builds whole periods): the writer need not do it again.
+    statistics_fresh: bool = False
 
     def add(self, enterprise_ids: Iterable[int]) -> None:
         """Enterprises created by this write: they had no figures before it."""

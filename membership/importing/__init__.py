@@ -10,6 +10,10 @@ Three steps, each usable alone, one module each (each imports only the ones befo
    ``import_file()`` runs the three in one transaction, all or nothing; ``apply_checked_plan()``
    writes a plan kept since a preview if the data it was made from has not changed.
 
+On PostgreSQL, ``import_file`` takes a CSV through ``staging`` first: the file is loaded with COPY into a
+temporary table, the rows SQL can prove plain are checked and written in set-based statements, and
+only the others go through the planner (the preview always plans every row).
+
 ``messages`` holds what the import says: its messages, ``ImportFileError`` and ``RowError``.
 ``pending`` keeps uploads and their checked plans between the preview and the confirmation.
 """

@@ -118,10 +118,13 @@ class ImportPlan:
     changed_years: set[int] = field(default_factory=set)
     changed_since: int | None = None
     applied: bool = False
+    # The rows the fast path wrote without a RowPlan (``staging``), and what they created.
+    staged_rows: int = 0
+    staged_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
-        return {
+        counts = {
             "returns_created": len(self.new_returns),
             "returns_updated": len(self.changed_returns),
             "returns_unchanged": sum(1 for row in self.rows if row.action == UNCHANGED),
@@ -130,6 +133,12 @@ class ImportPlan:
             "party_orgs_created": len(self.new_party_orgs),
             "unions_created": len(self.new_unions),
         }
+        return {name: count + self.staged_counts.get(name, 0) for name, count in counts.items()}
+
+    @property
+    def row_count(self) -> int:
+        """The valid rows: those planned one by one and those the fast path wrote."""
+        return len(self.rows) + self.staged_rows
 
     @property
     def has_changes(self) -> bool:

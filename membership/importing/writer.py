@@ -24,6 +24,7 @@ from core.db import analyze
 from core.signals import FigureChange, changing_figures
 from core.text import fold
 from enterprises.models import Enterprise, Return
+from membership.importing import staging
 from membership.importing.existing import _chunks, _max_params
 from membership.importing.messages import CONCURRENT_CHANGE, ImportFileError
 from membership.importing.plan import ImportPlan
@@ -60,6 +61,7 @@ def apply_plan(plan: ImportPlan, *, user=None) -> None:
         raise ValueError("a plan with errors cannot be applied")
     writer = _Writer(user=user, now=timezone.now())
     with transaction.atomic():
+        fresh = False
         if plan.has_changes:
             with changing_figures(
                 Return,
@@ -68,8 +70,10 @@ def apply_plan(plan: ImportPlan, *, user=None) -> None:
                 since_year=plan.changed_since,
             ) as change:
                 _write(plan, writer, change)
-        # A large load leaves the planner's statistics behind: refresh them (PostgreSQL only).
-        if len(plan.new_returns) >= ANALYZE_AFTER_ROWS:
+            fresh = change.statistics_fresh
+        # A large load leaves the planner's statistics behind: refresh them (PostgreSQL only), unless
+        # the summary's whole-period build just did.
+        if len(plan.new_returns) >= ANALYZE_AFTER_ROWS and not fresh:
             analyze(Enterprise, Return)
     plan.applied = True
 
@@ -344,18 +348,28 @@ def import_file(
     user=None,
     dry_run: bool = False,
     today: dt.date | None = None,
+    staged: bool = True,
 ) -> ImportPlan:
     """Read, check and (unless ``dry_run`` or any error) write a file, all or nothing.
 
     Raises ``ImportFileError`` when the file cannot be read; otherwise returns the plan, whose
-    ``errors`` list every bad row and whose ``applied`` says whether it was written.
+    ``errors`` list every bad row and whose ``applied`` says whether it was written. A CSV imported
+    on PostgreSQL takes the fast path (``staging``) unless ``staged`` is False: its plain rows are
+    checked and written in SQL, the others planned here; the plan then has a RowPlan for those only.
     """
-    table = read_table(path, filename=filename)
+    today = today or timezone.localdate()
+    path = Path(path)
     try:
         with transaction.atomic():
+            stage = None
+            if staged and not dry_run and staging.applies(path, filename, user):
+                stage = staging.stage(path, filename=filename, today=today)
+            table = read_table(path, filename=filename) if stage is None else stage.flagged_table()
             plan = plan_import(table, user=user, today=today)
             if not plan.errors and not dry_run:
                 apply_plan(plan, user=user)
+                if stage is not None:
+                    stage.write(plan, user=user, now=timezone.now())
     except (IntegrityError, StalePlan):
         # Someone else wrote the same enterprise or return between our reads and our writes.
         raise ImportFileError(CONCURRENT_CHANGE) from None

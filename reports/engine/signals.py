@@ -115,7 +115,7 @@ def before_bulk_write(sender, change, **kwargs):
 
 @receiver(figures_changed)
 def after_bulk_write(sender, change, **kwargs):
-    change.notes["summary"].finish(created=change.notes.get("created", ()))
+    change.statistics_fresh |= change.notes["summary"].finish(created=change.notes.get("created", ()))
 
 
 @receiver(pre_save, sender=Zone)

@@ -297,20 +297,23 @@ class Upkeep:
         self.whole = len(self.enterprise_ids) > WHOLE_PERIODS_FROM
         self.before = {} if self.whole else figures_of(self.enterprise_ids, self.periods)
 
-    def finish(self, created: Iterable[int] = (), written_periods: Iterable[str] | None = None) -> None:
+    def finish(self, created: Iterable[int] = (), written_periods: Iterable[str] | None = None) -> bool:
         """``created``: enterprises the write made (no figures before it); ``written_periods``: the
-        periods of the returns written, when the writer knows them (else they are looked up)."""
+        periods of the returns written, when the writer knows them (else they are looked up).
+        Whether whole periods were built (and so the base tables' statistics refreshed)."""
         ids = self.enterprise_ids | {pk for pk in created if pk is not None}
         version.bump()
+        built = False
         if self.whole or len(ids) > WHOLE_PERIODS_FROM:
-            build_whole(self.periods)
+            built = bool(build_whole(self.periods))
         elif ids:
             store(self.periods, Scope(enterprise_ids=tuple(sorted(ids))))
             apply(self.before, figures_of(ids, self.periods))
         if self.years:
             if written_periods is None:
                 written_periods = _periods_written(None if len(ids) > WHOLE_PERIODS_FROM else ids, self.years)
-            ensure(rolled_up(written_periods), self.summarized)
+            built |= bool(ensure(rolled_up(written_periods), self.summarized))
+        return built
 
 
 def _periods_written(enterprise_ids: set[int] | None, years: set[int]) -> set[str]:

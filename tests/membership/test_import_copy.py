@@ -81,14 +81,18 @@ def test_text_with_tabs_backslashes_and_line_breaks_is_stored_as_written(tmp_pat
 
 
 def test_a_clash_with_a_row_written_meanwhile_writes_nothing(tmp_path, monkeypatch):
-    from membership.importing import writer
+    from membership.importing import staging, writer
 
-    def clash(plan, writer_, change):
-        Enterprise.objects.create(tax_code="5300100001", name="Meanwhile", ownership="state")
-        original(plan, writer_, change)
+    def clashing(original):
+        def write(*args, **kwargs):
+            Enterprise.objects.create(tax_code="5300100001", name="Meanwhile", ownership="state")
+            return original(*args, **kwargs)
 
-    original = writer._write
-    monkeypatch.setattr(writer, "_write", clash)
+        return write
+
+    # The general path's writes and the fast path's (staging, on PostgreSQL): whichever runs.
+    for module in (writer, staging):
+        monkeypatch.setattr(module, "_write", clashing(module._write))
     with pytest.raises(ImportFileError) as error:
         run(tmp_path, [import_row()])
     assert error.value.message == str(CONCURRENT_CHANGE)

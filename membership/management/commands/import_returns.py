@@ -39,7 +39,8 @@ class Command(InstallationLanguageCommand):
             if importer is None:
                 raise CommandError(_("Unknown user: %(user)s.") % {"user": user})
         try:
-            plan = import_file(file, user=importer, dry_run=dry_run)
+            # Every changed cell is printed with -v 2: only the general path plans them one by one.
+            plan = import_file(file, user=importer, dry_run=dry_run, staged=verbosity < 2)
         except FileNotFoundError:
             raise CommandError(_("No such file: %(file)s.") % {"file": file}) from None
         except ImportFileError as error:
@@ -51,7 +52,7 @@ class Command(InstallationLanguageCommand):
             if dry_run
             else _("Imported %(rows)s rows: %(summary)s")
         )
-        self.stdout.write(done % {"rows": len(plan.rows), "summary": plan.summary()})
+        self.stdout.write(done % {"rows": plan.row_count, "summary": plan.summary()})
         if plan.cleared:
             self.stdout.write(str(CLEARS_FIGURES % {"count": plan.cleared}))
         if dry_run or verbosity >= 2:
