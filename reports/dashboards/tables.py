@@ -134,11 +134,18 @@ class _Cell:
             getattr(self.render, "__func__", None) is YesNoColumn.render and not self.link and self.simple
         )
         self.words = {True: str(_("yes")), False: str(_("no"))} if yes_no else None
+        # A count is ``figure(value)``: called directly, without the render method's arguments.
+        self.figure = (
+            getattr(self.render, "__func__", None) is FigureColumn.render and not self.link and self.simple
+        )
 
     def of(self, row):
         if self.words is not None:
             value = getattr(row.record, self.accessor)
             return self.bound_column.default if value in self.column.empty_values else self.words[bool(value)]
+        if self.figure:
+            value = getattr(row.record, self.accessor)
+            return self.bound_column.default if value in self.column.empty_values else figure(value)
         if not self.simple:
             return row.get_cell(self.bound_column.name)
         record = row.record
