@@ -24,13 +24,14 @@ from core.db import analyze
 from core.signals import FigureChange, changing_figures
 from core.text import fold
 from enterprises.models import Enterprise, Return
-from membership.importing import staging
 from membership.importing.existing import _chunks, _max_params
 from membership.importing.messages import CONCURRENT_CHANGE, ImportFileError
 from membership.importing.plan import ImportPlan
 from membership.importing.planner import plan_import, plan_is_current
 from membership.importing.reader import read_table
 from membership.importing.rows import FIGURES, _bounds, _period
+from membership.importing.staging import applies as staging_applies
+from membership.importing.staging import stage as stage_file
 from membership.models import GrassrootsUnion, PartyOrganization, PartyOrganizationLevel
 
 # Rows per INSERT or UPDATE statement (fewer on SQLite when its parameter limit requires).
@@ -362,8 +363,8 @@ def import_file(
     try:
         with transaction.atomic():
             stage = None
-            if staged and not dry_run and staging.applies(path, filename, user):
-                stage = staging.stage(path, filename=filename, today=today)
+            if staged and not dry_run and staging_applies(path, filename, user):
+                stage = stage_file(path, filename=filename, today=today)
             table = read_table(path, filename=filename) if stage is None else stage.flagged_table()
             plan = plan_import(table, user=user, today=today)
             if not plan.errors and not dry_run:

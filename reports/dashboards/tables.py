@@ -129,23 +129,17 @@ class _Cell:
         self.simple = (
             "." not in self.accessor and "__" not in self.accessor and "kwargs" not in self.arguments
         )
-        # "yes" and "no" translated once a page, not once a cell.
-        yes_no = (
-            getattr(self.render, "__func__", None) is YesNoColumn.render and not self.link and self.simple
-        )
-        self.words = {True: str(_("yes")), False: str(_("no"))} if yes_no else None
-        # A count is ``figure(value)``: called directly, without the render method's arguments.
-        self.figure = (
-            getattr(self.render, "__func__", None) is FigureColumn.render and not self.link and self.simple
-        )
+        # Yes/no and counts are a plain function of the value: called directly, without the render
+        # method's arguments ("yes" and "no" translated once a page, not once a cell).
+        words = {True: str(_("yes")), False: str(_("no"))}
+        direct = {YesNoColumn.render: lambda value: words[bool(value)], FigureColumn.render: figure}
+        own = getattr(self.render, "__func__", None) if self.simple and not self.link else None
+        self.direct = direct.get(own)
 
     def of(self, row):
-        if self.words is not None:
+        if self.direct is not None:
             value = getattr(row.record, self.accessor)
-            return self.bound_column.default if value in self.column.empty_values else self.words[bool(value)]
-        if self.figure:
-            value = getattr(row.record, self.accessor)
-            return self.bound_column.default if value in self.column.empty_values else figure(value)
+            return self.bound_column.default if value in self.column.empty_values else self.direct(value)
         if not self.simple:
             return row.get_cell(self.bound_column.name)
         record = row.record
