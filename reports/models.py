@@ -372,7 +372,11 @@ class EnterpriseFigures(models.Model):
             models.UniqueConstraint(fields=["period", "enterprise"], name="unique_figures_per_period")
         ]
         indexes = [
-            models.Index(fields=["period", "zone_id"], name="figures_period_zone"),
+            # A zone's rows (a zone's upkeep and pages), in workers order, largest first: a zone's
+            # table sorted by workers reads its first page from here. (SQLite: (period, zone) only.)
+            models.Index(
+                "period", "zone_id", F("workers").desc(nulls_last=True), name="figures_period_zone_workers"
+            ),
             # The enterprise table counts a period's operating enterprises from this index alone
             # (0.8 s instead of 3.3 s at a million enterprises: no read of the stored rows).
             models.Index(

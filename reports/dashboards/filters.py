@@ -71,6 +71,10 @@ SIZE_FILTERS = {
 }
 
 
+# The filters on a row's figures (a zone's page in name order with none of them reads the name index).
+ROW_FILTERS = ("size", "party", "union", "reporting", "people", "change")
+
+
 class CheckboxList(forms.CheckboxSelectMultiple):
     """Django's checkbox list, written in one pass instead of a template per option: the zone filter
     has one checkbox per zone (hundreds at national scale), which the templates took ~60 ms to write."""
@@ -196,9 +200,17 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.search(value)
 
     def in_zones(self, queryset, name, value):
-        condition = Q(zone_id__in=[self.zone_ids[code] for code in value if code != OUTSIDE])
+        """On the enterprise's zone when the table is in name order with no other filter (the
+        enterprises' (zone, name) index reads the page in order), else on its row's (the rows'
+        (period, zone, workers) index reads the zone's rows only, in workers order). Both are the same
+        zone; naming both misleads the planner's estimates."""
+        ids = [self.zone_ids[code] for code in value if code != OUTSIDE]
+        by_name = (self.data.get("sort") or "name").lstrip("-") == "name"
+        others = any(self.data.get(key) for key in ROW_FILTERS)
+        field = "zone_id" if by_name and not others else "row_zone_id"
+        condition = Q(**{f"{field}__in": ids})
         if OUTSIDE in value:
-            condition |= Q(zone__isnull=True)
+            condition |= Q(**{f"{field}__isnull": True})
         return queryset.filter(condition)
 
     def choose(self, queryset, name, value):

@@ -93,6 +93,25 @@ def test_the_summary_count_stays_exact_after_a_write(client, viewer, small):
 
 
 @pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"zone": "BDH"}, ["Members Co", "Org Co"]),  # by name: the enterprise's zone
+        ({"zone": "BDH", "sort": "-workers"}, ["Org Co", "Members Co"]),  # the row's zone
+        ({"zone": "BDH", "party": "presence"}, ["Members Co", "Org Co"]),
+        ({"zone": ["DPM", "none"], "sort": "-workers"}, ["Neither Co", "Outside Co", "Silent Co"]),
+        ({"zone": ["DPM", "none"], "party": "presence"}, ["Outside Co"]),
+        ({"zone": "none", "sort": "workers"}, ["Outside Co"]),
+    ],
+)
+def test_a_zones_table_lists_the_same_enterprises_whichever_zone_column_it_filters_on(
+    client, viewer, small, params, expected
+):
+    summary.ensure()
+    client.force_login(viewer)
+    assert names(client, **params) == expected
+
+
+@pytest.mark.parametrize(
     "params", [{"q": "co"}, {"party": "neither"}, {"status": "all"}, {"party": "org", "union": "yes"}]
 )
 def test_filters_the_summary_cannot_answer_are_counted_from_the_rows(client, viewer, small, params):
