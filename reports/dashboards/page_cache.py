@@ -40,7 +40,7 @@ def _user_name(user) -> bytes:
     return f'<span class="user">{escape(user.get_full_name() or user.username)}</span>'.encode()
 
 
-def _audience(user) -> str:
+def audience(user) -> str:
     """What decides the content a user is shown, beyond the address: two users with the same
     audience see the same page."""
     role = role_of(user)
@@ -49,12 +49,15 @@ def _audience(user) -> str:
 
 
 def page_key(request) -> str:
-    query = "&".join(sorted(f"{k}={v}" for k, values in request.GET.lists() for v in values))
+    # ``page=1`` is the page without it: one kept page for both addresses.
+    query = "&".join(
+        sorted(f"{k}={v}" for k, values in request.GET.lists() for v in values if (k, v) != ("page", "1"))
+    )
     parts = [
         str(version.current()),
         get_language(),
         str(timezone.localdate()),
-        _audience(request.user),
+        audience(request.user),
         request.path,
         query,
     ]
