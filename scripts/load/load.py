@@ -261,6 +261,11 @@ def main() -> int:
         "--province",
         help="a conference morning of this province (its code): users limited to it browse its pages",
     )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="run warm_pages for the periods and table pages the mix opens before browsing (needs REDIS_URL)",
+    )
     args = parser.parse_args()
     server_url = os.environ.get("DATABASE_URL")
     if not server_url:
@@ -360,6 +365,12 @@ def main() -> int:
             f"(median {statistics.median(login_times) * 1000:.0f} ms: password hashing)",
             flush=True,
         )
+        if args.warm:
+            # After the log-ins: warm_pages warms the audiences of users who logged in lately.
+            said = manage(
+                env, "warm_pages", "--periods", ",".join(PERIODS), "--table-pages", "3", "--if-changed"
+            )
+            print(said.strip().splitlines()[-1], flush=True)
         print(
             f"browsing for {args.duration:.0f} s, think time {args.think} s, gunicorn workers: {workers}..."
         )
