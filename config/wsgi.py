@@ -11,3 +11,11 @@ application = get_wsgi_application()
 from config.database import limit_served_statements  # noqa: E402
 
 limit_served_statements()
+
+# What is loaded by now lives as long as the process: moved out of the garbage collector's view, so
+# its full collections scan only what requests make (one of 67-105 ms every ~20 requests before: the
+# enterprise table's p95 at a million enterprises).
+import gc  # noqa: E402
+
+gc.collect()
+gc.freeze()
