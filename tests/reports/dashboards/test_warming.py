@@ -105,3 +105,24 @@ def test_a_cache_each_process_keeps_for_itself_is_not_warmed(settings):
 def test_bad_options_say_what_is_wrong(shared, args, message):
     with pytest.raises(CommandError, match=message):
         warm(*args)
+
+
+def test_a_zone_editor_is_warmed_the_tables_of_their_own_zones_only(editor_bdh, zones_with_data):
+    from core.periods import Period
+
+    paths = warming.addresses(editor_bdh, [Period.parse("2024S1")], table_pages=1)
+    tables = [path for path in paths if path.startswith("/enterprises/")]
+    assert tables == ["/enterprises/?period=2024S1&zone=BDH"]
+
+
+def test_each_audience_is_warmed_once_whatever_its_number_of_users(
+    viewer, editor_bdh, django_user_model, client
+):
+    from django.contrib.auth.models import Group
+
+    other = django_user_model.objects.create_user("viewer-2", password="x")
+    other.groups.add(Group.objects.get(name="viewer"))
+    for user in (viewer, editor_bdh, other):
+        client.force_login(user)
+    found = warming.audiences(since_days=30)
+    assert len(found) == 2 and set(found.values()) <= {viewer, other, editor_bdh}
