@@ -103,7 +103,8 @@ def warm(
         done.audiences.append(name)
         paths = addresses(user, periods, table_pages)
         for language in languages or [settings.LANGUAGE_CODE]:
-            client = Client(HTTP_HOST=host)
+            # A page that fails is counted as refused (and logged by Django as any 500), not fatal.
+            client = Client(HTTP_HOST=host, raise_request_exception=False)
             client.force_login(user)
             client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
             client.get(reverse("home"))  # the CSRF cookie: a page that sets a cookie is not kept

@@ -126,3 +126,22 @@ def test_each_audience_is_warmed_once_whatever_its_number_of_users(
         client.force_login(user)
     found = warming.audiences(since_days=30)
     assert len(found) == 2 and set(found.values()) <= {viewer, other, editor_bdh}
+
+
+def test_a_page_that_fails_is_counted_as_refused_and_the_others_are_still_warmed(
+    shared, zones_with_data, monkeypatch
+):
+    from reports.dashboards import views
+
+    rendered = views._render
+
+    def failing(request, scope, *args, zone=None, **kwargs):
+        if zone is not None and zone.code == "BDH":
+            raise RuntimeError("broken page")
+        return rendered(request, scope, *args, zone=zone, **kwargs)
+
+    monkeypatch.setattr(views, "_render", failing)
+    said = warm("--periods", "2024S1")
+    assert "(1 refused)" in said
+    client = zones_with_data
+    assert from_cache(client.get(reverse("zone-detail", args=["DPM"]), {"period": "2024S1"}))
