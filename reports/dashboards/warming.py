@@ -12,7 +12,7 @@ process's local memory is its own.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,7 +26,7 @@ from core.periods import Period
 from reports.dashboards import page_cache
 from reports.display.pages import provinces_if_several, table_url
 from zones.access import can_see_zone, enterprise_zone_ids
-from zones.models import Province, Zone
+from zones.models import Zone
 from zones.roles import Role, province_limit_id, role_of
 
 _DONE_KEY = "page-warming:version"
@@ -34,11 +34,11 @@ _DONE_KEY = "page-warming:version"
 
 @dataclass
 class Warmed:
-    """What a warming did: pages asked for, per audience, and how long it took."""
+    """What a warming did: pages asked for, those refused, audiences, and how long it took."""
 
     pages: int = 0
     refused: int = 0
-    audiences: list[str] = field(default_factory=list)
+    audiences: int = 0
     seconds: float = 0.0
 
 
@@ -72,11 +72,8 @@ def addresses(user, periods: list[Period], table_pages: int) -> list[str]:
         listed = [zone for zone in zones if zone.pk in own]
     else:
         listed = zones
-    several = provinces_if_several()
     limit = province_limit_id(user)
-    provinces = (
-        [p for p in Province.objects.order_by("code") if limit is None or p.pk == limit] if several else []
-    )
+    provinces = [p for p in provinces_if_several() if limit is None or p.pk == limit]
     kinds = sorted({zone.kind for zone in zones})
     found = []
     for period in periods:
@@ -99,8 +96,8 @@ def warm(
     started = time.perf_counter()
     done = Warmed()
     host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*"), "localhost")
-    for name, user in audiences(since_days).items():
-        done.audiences.append(name)
+    for user in audiences(since_days).values():
+        done.audiences += 1
         paths = addresses(user, periods, table_pages)
         for language in languages or [settings.LANGUAGE_CODE]:
             # A page that fails is counted as refused (and logged by Django as any 500), not fatal.

@@ -157,20 +157,14 @@ def rows_sql(period: Period, scope: Scope | None = None) -> tuple[str, list]:
         return f" AND {column} IN (SELECT e.id FROM {enterprises} e WHERE {where_scope})"  # noqa: S608
 
     def latest(field):
-        where = f"""FROM {returns}
-                WHERE starts_on >= %(start)s AND ends_on <= %(end)s AND {field} IS NOT NULL
-                    {in_scope("enterprise_id")}"""  # noqa: S608 - our own columns
-        if vendor == "postgresql":
-            # DISTINCT ON, not ROW_NUMBER() ... WHERE rn = 1: PostgreSQL estimates that filter at a
-            # fraction of a percent of the rows and re-reads the whole subquery per enterprise in a
-            # nested loop (seconds at 10,000 enterprises); DISTINCT ON's estimate is the enterprises.
-            picked = f"""SELECT DISTINCT ON (enterprise_id) enterprise_id, {field} AS value {where}
-                ORDER BY enterprise_id, ends_on DESC, starts_on DESC"""
-        else:
-            picked = f"""SELECT enterprise_id, {field} AS value FROM (
+        """SQLite's pick of a stock: the latest return that reports it (PostgreSQL picks every stock in
+        the grouped scan below)."""
+        picked = f"""SELECT enterprise_id, {field} AS value FROM (
                 SELECT enterprise_id, {field}, ROW_NUMBER() OVER (
                     PARTITION BY enterprise_id ORDER BY ends_on DESC, starts_on DESC) AS rn
-                {where}
+                FROM {returns}
+                WHERE starts_on >= %(start)s AND ends_on <= %(end)s AND {field} IS NOT NULL
+                    {in_scope("enterprise_id")}
             ) ranked WHERE rn = 1"""  # noqa: S608 - our own columns
         return f"LEFT JOIN ({picked}) latest_{field} ON latest_{field}.enterprise_id = e.id"
 
@@ -348,7 +342,7 @@ def rows_queryset(sql: str, params: list, *, operating_only: bool = True):
     # id, zone_id and ownership are the enterprise's own fields.
     figures = {name: getattr(cte.col, name) for name in COLUMNS if name not in ("id", "zone_id", "ownership")}
     # The row's own zone (the enterprise's, stored with the row): a zone filter on it lets the planner
-    # read the stored rows' (period, zone) indexes instead of the enterprises'.
+    # read the stored rows' (period, zone, workers) index instead of the enterprises'.
     figures["row_zone_id"] = cte.col.zone_id
     rows = with_cte(cte, select=joined.annotate(**figures))
     return rows.filter(operating=True) if operating_only else rows

@@ -6,6 +6,7 @@ docs/deployment.md.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ def _periods(value: str) -> list[Period]:
     for code in value.split(","):
         try:
             periods.append(Period.parse(code.strip()))
-        except Exception:
+        except ValidationError:
             raise CommandError(
                 _("--periods: %(code)s is not a period (2024, 2024S1, 2024Q3).") % {"code": code}
             ) from None
@@ -81,7 +82,7 @@ class Command(BaseCommand):
             _("%(pages)s pages of %(audiences)s audiences warmed in %(seconds).1f s (%(refused)s refused).")
             % {
                 "pages": done.pages,
-                "audiences": len(done.audiences),
+                "audiences": done.audiences,
                 "seconds": done.seconds,
                 "refused": done.refused,
             }
